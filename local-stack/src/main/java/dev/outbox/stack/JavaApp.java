@@ -1,0 +1,45 @@
+package dev.outbox.stack;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One of the project's Spring Boot services, run from the executable jar its module builds. */
+public final class JavaApp {
+
+    private JavaApp() {
+    }
+
+    /**
+     * Starts {@code module/target/module.jar} with configuration passed as environment variables (Spring's relaxed
+     * binding), and waits until its actuator health is UP.
+     */
+    public static Supervised start(StackSettings s, String name, String module, int port, Map<String, String> env,
+                                   List<String> jvmOptions, Supervised.Listener listener) throws IOException {
+        Path jar = s.home().resolve(module).resolve("target").resolve(module + ".jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new StackException(name + ": " + jar + " is missing; build first: ./mvnw -DskipTests install");
+        }
+        Path workDir = s.stateDir().resolve(name);
+        Files.createDirectories(workDir);
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("SERVER_ADDRESS", s.host());
+        all.put("SERVER_PORT", Integer.toString(port));
+        all.putAll(env);
+        List<String> jvm = new ArrayList<>(List.of("-Xms128m", "-Xmx512m", "-XX:+UseG1GC",
+                "-Djava.awt.headless=true"));
+        jvm.addAll(jvmOptions);
+        Supervised app = Supervised.start(name, Supervised.java(jvm, null, "-jar", jar.toString()), all, workDir, s, listener);
+        String health = "http://" + s.host() + ":" + port + "/actuator/health";
+        app.awaitReady(Duration.ofSeconds(120), () -> {
+            Http.Response r = Http.send("GET", health, null);
+            return r.status() == 200 && r.body().contains("\"UP\"");
+        });
+        return app;
+    }
+}

@@ -1,0 +1,404 @@
+package dev.outbox.stack;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+/**
+ * The whole system on one machine without Docker: {@code start}, {@code stop}, {@code status}, {@code reset}.
+ *
+ * <p>Parts start as soon as what they need is ready (MariaDB and Kafka at once; the registry after MariaDB; Connect
+ * after Kafka; the connector after Connect and MariaDB; the apps after the registry, the database and Kafka), each
+ * with a timeout and a message naming the part and its log file. The same class is the library the tests use:
+ * {@link #start(StackSettings, Set, PrintStream)} returns a handle whose {@link #close()} stops everything it started.
+ */
+public final class Stack implements AutoCloseable {
+
+    /** The parts, in the order they are stopped in reverse. */
+    public enum Part {
+        MARIADB, KAFKA, REGISTRY, CONNECT, ORDER_API, DELIVERY;
+
+        public static final Set<Part> INFRASTRUCTURE = Collections.unmodifiableSet(EnumSet.of(MARIADB, KAFKA, REGISTRY, CONNECT));
+        public static final Set<Part> ALL = Collections.unmodifiableSet(EnumSet.allOf(Part.class));
+
+        String id() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    private final StackSettings settings;
+    private final Map<Part, Supervised> running = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<Part, Double> seconds = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final PrintStream out;
+    private final long t0 = System.nanoTime();
+    private volatile boolean closed;
+
+    private Stack(StackSettings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    public StackSettings settings() {
+        return settings;
+    }
+
+    /** How long each part took from its own start to ready, in seconds. */
+    public Map<Part, Double> startupSeconds() {
+        return Map.copyOf(seconds);
+    }
+
+    public Optional<Supervised> process(Part part) {
+        return Optional.ofNullable(running.get(part));
+    }
+
+    /** Starts the given parts (and what they need); on failure stops what did start and throws. */
+    public static Stack start(StackSettings settings, Set<Part> wanted, PrintStream out) {
+        Set<Part> parts = withDependencies(wanted);
+        refuseIfRunning(settings);
+        Stack stack = new Stack(settings, out);
+        try {
+            Files.createDirectories(settings.logs());
+            stack.startParts(parts);
+            return stack;
+        } catch (RuntimeException | IOException e) {
+            stack.close();
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof StackException se) {
+                throw se;
+            }
+            throw new StackException("stack start failed: " + cause, cause);
+        }
+    }
+
+    static Set<Part> withDependencies(Set<Part> wanted) {
+        EnumSet<Part> parts = EnumSet.noneOf(Part.class);
+        parts.addAll(wanted);
+        if (parts.contains(Part.DELIVERY)) {
+            parts.addAll(EnumSet.of(Part.KAFKA, Part.REGISTRY));
+        }
+        if (parts.contains(Part.ORDER_API)) {
+            parts.addAll(EnumSet.of(Part.MARIADB, Part.REGISTRY));
+        }
+        if (parts.contains(Part.CONNECT)) {
+            parts.addAll(EnumSet.of(Part.KAFKA, Part.MARIADB));
+        }
+        if (parts.contains(Part.REGISTRY)) {
+            parts.add(Part.MARIADB);
+        }
+        return parts;
+    }
+
+    private void startParts(Set<Part> parts) {
+        CompletableFuture<Void> none = CompletableFuture.completedFuture(null);
+        CompletableFuture<Void> mariadb = parts.contains(Part.MARIADB) ? part(Part.MARIADB, none, l -> MariaDb.start(settings, l)) : none;
+        CompletableFuture<Void> kafka = parts.contains(Part.KAFKA) ? part(Part.KAFKA, none, l -> KafkaBroker.start(settings, l)) : none;
+        CompletableFuture<Void> registry = parts.contains(Part.REGISTRY) ? part(Part.REGISTRY, mariadb, l -> startRegistry(l)) : none;
+        CompletableFuture<Void> orderApi = parts.contains(Part.ORDER_API)
+                ? part(Part.ORDER_API, CompletableFuture.allOf(mariadb, registry), l -> startOrderApi(l)) : none;
+        CompletableFuture<Void> connect = parts.contains(Part.CONNECT)
+                ? part(Part.CONNECT, CompletableFuture.allOf(kafka, mariadb), l -> {
+                    Supervised worker = Connect.startWorker(settings, l);
+                    Connect.registerConnector(settings, worker);
+                    return worker;
+                }) : none;
+        CompletableFuture<Void> delivery = parts.contains(Part.DELIVERY)
+                ? part(Part.DELIVERY, CompletableFuture.allOf(kafka, registry), l -> startDelivery(l)) : none;
+        CompletableFuture<Void> all = CompletableFuture.allOf(mariadb, kafka, registry, orderApi, connect, delivery);
+        // fail fast: the first part that fails ends the wait, instead of waiting for the others' timeouts
+        Stream.of(mariadb, kafka, registry, orderApi, connect, delivery)
+                .forEach(f -> f.exceptionally(e -> {
+                    all.completeExceptionally(e);
+                    return null;
+                }));
+        all.join();
+    }
+
+    interface Starter {
+        Supervised start(Supervised.Listener listener) throws Exception;
+    }
+
+    private CompletableFuture<Void> part(Part part, CompletableFuture<Void> after, Starter starter) {
+        return after.thenRunAsync(() -> {
+            if (closed) {
+                throw new StackException(part.id() + " not started: the stack is stopping");
+            }
+            long begin = System.nanoTime();
+            out.printf("[%5.1fs] %-16s starting%n", elapsed(), part.id());
+            try {
+                starter.start(process -> running.put(part, process));
+            } catch (StackException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new StackException(part.id() + " failed to start: " + e, e);
+            }
+            double took = (System.nanoTime() - begin) / 1e9;
+            seconds.put(part, took);
+            out.printf("[%5.1fs] %-16s ready in %.1f s  (log: %s)%n", elapsed(), part.id(), took,
+                    settings.home().relativize(settings.logs().resolve(running.get(part).name() + ".log")));
+        });
+    }
+
+    private double elapsed() {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private Supervised startRegistry(Supervised.Listener listener) throws IOException {
+        return JavaApp.start(settings, "registry", "schema-registry", settings.registryPort(), Map.of(
+                "SPRING_DATASOURCE_URL", "jdbc:mariadb://" + settings.host() + ":" + settings.mariadbPort() + "/registry",
+                "SPRING_DATASOURCE_USERNAME", "registry",
+                "SPRING_DATASOURCE_PASSWORD", settings.registryDbPassword()), List.of(), listener);
+    }
+
+    private Supervised startOrderApi(Supervised.Listener listener) throws IOException {
+        return JavaApp.start(settings, "order-api", "order-api", settings.orderApiPort(), Map.of(
+                "SPRING_R2DBC_URL", settings.ordersR2dbcUrl(),
+                "SPRING_R2DBC_USERNAME", "orders",
+                "SPRING_R2DBC_PASSWORD", settings.ordersDbPassword(),
+                "SPRING_FLYWAY_URL", settings.ordersJdbcUrl(),
+                "SPRING_FLYWAY_USER", "orders",
+                "SPRING_FLYWAY_PASSWORD", settings.ordersDbPassword(),
+                "OUTBOX_SCHEMA_REGISTRY_URL", settings.registryUrl()), List.of(), listener);
+    }
+
+    private Supervised startDelivery(Supervised.Listener listener) throws IOException {
+        return startDeliveryInstance("delivery", settings.deliveryPort(), listener);
+    }
+
+    /** A delivery-streams instance; a second one (another name and port) joins the same application id. */
+    public Supervised startDeliveryInstance(String name, int port, Supervised.Listener listener) throws IOException {
+        return JavaApp.start(settings, name, "delivery-streams", port, Map.of(
+                "SPRING_KAFKA_BOOTSTRAP_SERVERS", settings.kafkaBootstrap(),
+                "SPRING_KAFKA_STREAMS_STATE_DIR", settings.stateDir().resolve(name).resolve("streams").toString(),
+                "OUTBOX_SCHEMA_REGISTRY_URL", settings.registryUrl()), List.of(), listener);
+    }
+
+    /** Stops one part (for restart and failover tests); {@link #restart(Part)} starts it again. */
+    public void stop(Part part) {
+        Supervised process = running.remove(part);
+        if (process != null) {
+            process.stop(Duration.ofSeconds(30));
+        }
+    }
+
+    public void restart(Part part) {
+        stop(part);
+        CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+        switch (part) {
+            case MARIADB -> part(part, done, l -> MariaDb.start(settings, l)).join();
+            case KAFKA -> part(part, done, l -> KafkaBroker.start(settings, l)).join();
+            case REGISTRY -> part(part, done, l -> startRegistry(l)).join();
+            case CONNECT -> part(part, done, l -> {
+                Supervised worker = Connect.startWorker(settings, l);
+                Connect.awaitTaskRunning(settings, worker, Duration.ofSeconds(60));
+                return worker;
+            }).join();
+            case ORDER_API -> part(part, done, l -> startOrderApi(l)).join();
+            case DELIVERY -> part(part, done, l -> startDelivery(l)).join();
+        }
+    }
+
+    /** Stops every part it started, apps first, the database last. */
+    @Override
+    public void close() {
+        closed = true;
+        List<Part> order = new ArrayList<>(List.of(Part.values()));
+        Collections.reverse(order);
+        for (Part part : order) {
+            Supervised process = running.remove(part);
+            if (process != null) {
+                long begin = System.nanoTime();
+                process.stop(Duration.ofSeconds(30));
+                out.printf("[stop] %-16s stopped in %.1f s%n", part.id(), (System.nanoTime() - begin) / 1e9);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // command line
+
+    public static void main(String[] args) {
+        Path home = Path.of(System.getProperty("stack.home", ".")).toAbsolutePath().normalize();
+        StackSettings settings = StackSettings.fromEnvironment(home);
+        List<String> words = List.of(args);
+        String command = words.isEmpty() ? "start" : words.get(0);
+        try {
+            switch (command) {
+                case "start" -> startCommand(settings, words.contains("--detach"), parts(words),
+                        !words.contains("--no-demo"));
+                case "stop" -> stopDetached(settings, System.out);
+                case "status" -> status(settings);
+                case "reset" -> {
+                    stopDetached(settings, System.out);
+                    deleteTree(settings.stateDir());
+                    System.out.println("state removed: " + settings.stateDir());
+                }
+                default -> {
+                    System.err.println("usage: stack [start [--detach] [--infra-only | --parts=mariadb,kafka,...] [--no-demo]"
+                            + " | stop | status | reset]");
+                    System.exit(2);
+                }
+            }
+        } catch (StackException e) {
+            System.err.println("\nstack: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static Set<Part> parts(List<String> words) {
+        if (words.contains("--infra-only")) {
+            return Part.INFRASTRUCTURE;
+        }
+        return words.stream().filter(w -> w.startsWith("--parts=")).findFirst().map(w -> {
+            EnumSet<Part> chosen = EnumSet.noneOf(Part.class);
+            for (String id : w.substring("--parts=".length()).split(",")) {
+                chosen.add(Stream.of(Part.values()).filter(p -> p.id().equals(id.trim())).findFirst()
+                        .orElseThrow(() -> new StackException("unknown part '" + id + "'; parts: mariadb, kafka,"
+                                + " registry, connect, order-api, delivery")));
+            }
+            return (Set<Part>) chosen;
+        }).orElse(Part.ALL);
+    }
+
+    private static void startCommand(StackSettings settings, boolean detach, Set<Part> wanted, boolean demo) {
+        System.out.println("Starting the local stack (state: " + settings.stateDir() + ")");
+        Stack stack = start(settings, wanted, System.out);
+        boolean infraOnly = !stack.running.containsKey(Part.ORDER_API);
+        CountDownLatch stopped = new CountDownLatch(1);
+        if (!detach) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                System.out.println("\nStopping the local stack ...");
+                stack.close();
+                stopped.countDown();
+            }, "stack-shutdown"));
+        }
+        double total = stack.elapsed();
+        double infra = stack.seconds.entrySet().stream().filter(e -> Part.INFRASTRUCTURE.contains(e.getKey()))
+                .mapToDouble(Map.Entry::getValue).max().orElse(0);
+        System.out.printf("%nStack ready in %.1f s (slowest infrastructure part %.1f s).%n", total, infra);
+        if (demo && !infraOnly) {
+            Demo.placeOrder(settings, System.out);
+        }
+        printUrls(settings, !infraOnly);
+        if (detach) {
+            System.out.println("\nRunning in the background. Stop with: ./stack stop");
+            return;
+        }
+        System.out.println("\nPress Ctrl-C to stop everything.");
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void printUrls(StackSettings s, boolean apps) {
+        System.out.println();
+        if (apps) {
+            System.out.println("  order-api          " + s.orderApiUrl() + "/orders   (OpenAPI: " + s.orderApiUrl() + "/v3/api-docs)");
+            System.out.println("  delivery-streams   " + s.deliveryUrl() + "/deliveries");
+        }
+        System.out.println("  schema registry    " + s.registryUrl() + "/subjects");
+        System.out.println("  kafka connect      " + s.connectUrl() + "/connectors/" + Connect.CONNECTOR + "/status");
+        System.out.println("  kafka bootstrap    " + s.kafkaBootstrap());
+        System.out.println("  mariadb            " + s.host() + ":" + s.mariadbPort() + "  (database orders, user orders)");
+        System.out.println("  logs               " + s.logs());
+    }
+
+    /** Refuses to start a second stack on the same state directory while the first one's processes live. */
+    static void refuseIfRunning(StackSettings settings) {
+        List<String> alive = livePids(settings).entrySet().stream()
+                .map(e -> e.getKey() + " (pid " + e.getValue().pid() + ")").toList();
+        if (!alive.isEmpty()) {
+            throw new StackException("the stack in " + settings.stateDir() + " is already running: "
+                    + String.join(", ", alive) + ". Stop it first: ./stack stop");
+        }
+    }
+
+    /** Processes named by pid files whose process still lives; stale pid files are removed. */
+    static Map<String, ProcessHandle> livePids(StackSettings settings) {
+        Map<String, ProcessHandle> alive = new LinkedHashMap<>();
+        Path dir = settings.stateDir().resolve("pids");
+        if (!Files.isDirectory(dir)) {
+            return alive;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".pid")).sorted().toList()) {
+                String name = file.getFileName().toString().replace(".pid", "");
+                Optional<ProcessHandle> handle = Optional.empty();
+                try {
+                    handle = ProcessHandle.of(Long.parseLong(Files.readString(file).trim()));
+                } catch (NumberFormatException ignored) {
+                    // unreadable pid file: treat as stale
+                }
+                if (handle.isPresent() && handle.get().isAlive()) {
+                    alive.put(name, handle.get());
+                } else {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException e) {
+            throw new StackException("cannot read " + dir + ": " + e.getMessage());
+        }
+        return alive;
+    }
+
+    static void stopDetached(StackSettings settings, PrintStream out) {
+        Map<String, ProcessHandle> alive = livePids(settings);
+        if (alive.isEmpty()) {
+            out.println("nothing running in " + settings.stateDir());
+            return;
+        }
+        List<String> order = new ArrayList<>(List.of("delivery-2", "delivery", "order-api", "connect", "registry", "kafka", "mariadb"));
+        alive.keySet().stream().filter(n -> !order.contains(n)).forEach(n -> order.add(0, n));
+        for (String name : order) {
+            ProcessHandle handle = alive.get(name);
+            if (handle != null) {
+                Supervised.stop(handle, Duration.ofSeconds(30));
+                try {
+                    Files.deleteIfExists(Supervised.pidFile(settings, name));
+                } catch (IOException ignored) {
+                    // stale pid files are cleaned by the next start
+                }
+                out.println("stopped " + name + " (pid " + handle.pid() + ")");
+            }
+        }
+    }
+
+    static void status(StackSettings settings) {
+        Map<String, ProcessHandle> alive = livePids(settings);
+        if (alive.isEmpty()) {
+            System.out.println("not running (state: " + settings.stateDir() + ")");
+            return;
+        }
+        alive.forEach((name, handle) -> System.out.println("running  " + name + " (pid " + handle.pid() + ")"));
+        printUrls(settings, alive.containsKey("order-api"));
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new StackException("cannot delete " + dir + ": " + e.getMessage());
+        }
+    }
+}
