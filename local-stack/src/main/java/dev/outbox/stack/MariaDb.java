@@ -29,8 +29,14 @@ public final class MariaDb {
         return s.stateDir().resolve("mariadb/data");
     }
 
+    /** The server's Unix socket; under /tmp when the state path is too long for a socket address (108 bytes). */
     static Path socket(StackSettings s) {
-        return s.stateDir().resolve("mariadb/mariadb.sock");
+        Path inState = s.stateDir().resolve("mariadb/mariadb.sock");
+        if (inState.toString().length() < 100) {
+            return inState;
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"),
+                "outbox-mariadb-" + Integer.toHexString(s.stateDir().toString().hashCode()) + ".sock");
     }
 
     public static Supervised start(StackSettings s, Supervised.Listener listener) throws IOException, InterruptedException {
