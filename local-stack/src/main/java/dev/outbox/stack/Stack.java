@@ -36,8 +36,25 @@ public final class Stack implements AutoCloseable {
         public static final Set<Part> INFRASTRUCTURE = Collections.unmodifiableSet(EnumSet.of(MARIADB, KAFKA, REGISTRY, CONNECT));
         public static final Set<Part> ALL = Collections.unmodifiableSet(EnumSet.allOf(Part.class));
 
-        String id() {
+        public String id() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /** "all", "infrastructure", or ids separated by commas: "mariadb,kafka,connect". */
+        public static Set<Part> parse(String csv) {
+            if (csv.isBlank() || csv.equals("all")) {
+                return ALL;
+            }
+            if (csv.equals("infrastructure")) {
+                return INFRASTRUCTURE;
+            }
+            EnumSet<Part> chosen = EnumSet.noneOf(Part.class);
+            for (String id : csv.split(",")) {
+                chosen.add(Stream.of(values()).filter(p -> p.id().equals(id.trim())).findFirst()
+                        .orElseThrow(() -> new StackException("unknown part '" + id + "'; parts: mariadb, kafka,"
+                                + " registry, connect, order-api, delivery")));
+            }
+            return chosen;
         }
     }
 
@@ -263,15 +280,8 @@ public final class Stack implements AutoCloseable {
         if (words.contains("--infra-only")) {
             return Part.INFRASTRUCTURE;
         }
-        return words.stream().filter(w -> w.startsWith("--parts=")).findFirst().map(w -> {
-            EnumSet<Part> chosen = EnumSet.noneOf(Part.class);
-            for (String id : w.substring("--parts=".length()).split(",")) {
-                chosen.add(Stream.of(Part.values()).filter(p -> p.id().equals(id.trim())).findFirst()
-                        .orElseThrow(() -> new StackException("unknown part '" + id + "'; parts: mariadb, kafka,"
-                                + " registry, connect, order-api, delivery")));
-            }
-            return (Set<Part>) chosen;
-        }).orElse(Part.ALL);
+        return words.stream().filter(w -> w.startsWith("--parts=")).findFirst()
+                .map(w -> Part.parse(w.substring("--parts=".length()))).orElse(Part.ALL);
     }
 
     private static void startCommand(StackSettings settings, boolean detach, Set<Part> wanted, boolean demo) {

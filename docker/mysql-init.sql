@@ -1,0 +1,13 @@
+-- The same schemas and least-privilege accounts as the local stack's MariaDB (local-stack/.../MariaDb.java),
+-- for MySQL 8 in docker-compose. Passwords are local development defaults; override them for anything shared.
+CREATE DATABASE IF NOT EXISTS orders CHARACTER SET utf8mb4;
+
+CREATE USER IF NOT EXISTS 'orders'@'%' IDENTIFIED BY 'orders-local';
+GRANT ALL PRIVILEGES ON orders.* TO 'orders'@'%';
+
+-- Debezium reads the binlog and the orders schema, nothing else (MySQL has REPLICATION CLIENT where MariaDB has
+-- BINLOG MONITOR).
+CREATE USER IF NOT EXISTS 'debezium'@'%' IDENTIFIED BY 'debezium-local';
+GRANT RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'debezium'@'%';
+GRANT SELECT, LOCK TABLES ON orders.* TO 'debezium'@'%';
+FLUSH PRIVILEGES;
