@@ -1,0 +1,39 @@
+package dev.outbox.registry.compatibility;
+
+import java.util.Locale;
+
+/** Confluent's compatibility levels: which earlier versions a new one is checked against, and in which direction. */
+public enum CompatibilityLevel {
+    NONE(false, false, false),
+    BACKWARD(true, false, false),
+    BACKWARD_TRANSITIVE(true, false, true),
+    FORWARD(false, true, false),
+    FORWARD_TRANSITIVE(false, true, true),
+    FULL(true, true, false),
+    FULL_TRANSITIVE(true, true, true);
+
+    /** New readers read old data. */
+    final boolean backward;
+    /** Old readers read new data. */
+    final boolean forward;
+    /** Against all live versions rather than the latest. */
+    final boolean transitive;
+
+    CompatibilityLevel(boolean backward, boolean forward, boolean transitive) {
+        this.backward = backward;
+        this.forward = forward;
+        this.transitive = transitive;
+    }
+
+    /** As Confluent reads levels: case-insensitively; null for anything else. */
+    public static CompatibilityLevel forName(String name) {
+        if (name == null) {
+            return null;
+        }
+        try {
+            return valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package dev.outbox.registry.schema;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/** A named type taken from another subject's version (Confluent's schema reference). */
+@JsonPropertyOrder({"name", "subject", "version"})
+public record SchemaReference(String name, String subject, Integer version) {
+}

@@ -1,0 +1,9 @@
+package dev.outbox.registry.storage;
+
+import dev.outbox.registry.schema.SchemaReference;
+
+import java.util.List;
+
+/** A schema's content as stored under its id; immutable once written, so it may be cached by id. */
+public record StoredSchema(int id, String schemaType, String schemaText, List<SchemaReference> references) {
+}

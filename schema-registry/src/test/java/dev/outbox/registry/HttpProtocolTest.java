@@ -1,0 +1,123 @@
+package dev.outbox.registry;
+
+import dev.outbox.registry.support.RegistryClient;
+import dev.outbox.registry.support.RegistryClient.Response;
+import dev.outbox.registry.support.RegistryTestEnvironment;
+import dev.outbox.registry.support.RegistryTestEnvironment.Environment;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+
+import static dev.outbox.registry.support.RegistryClient.V1;
+import static dev.outbox.registry.support.RegistryClient.schemaBody;
+import static dev.outbox.registry.support.TestSchemas.field;
+import static dev.outbox.registry.support.TestSchemas.record;
+import static dev.outbox.registry.support.TestSchemas.subject;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Content types, malformed requests, unknown routes, storage failures and health, as Confluent's clients see them. */
+@ExtendWith(RegistryTestEnvironment.class)
+class HttpProtocolTest {
+
+    private static RegistryClient registry;
+    private static Environment environment;
+
+    @BeforeAll
+    static void connect(RegistryClient client, Environment env) {
+        registry = client;
+        environment = env;
+    }
+
+    private static void assertError(Response response, int status, int errorCode) {
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        assertThat(response.errorCode()).as(response.body()).isEqualTo(errorCode);
+        assertThat(response.contentType()).contains("json");
+        assertThat(response.body()).doesNotContain("Exception", "\tat ", "trace");
+    }
+
+    @Test
+    void answersInTheVersionedTypeUnlessAnotherIsAskedFor() {
+        assertThat(registry.send("GET", "/subjects", null, null, null).contentType()).startsWith(V1);
+        assertThat(registry.send("GET", "/subjects", null, "*/*", null).contentType()).startsWith(V1);
+        // what Confluent's RestService sends
+        assertThat(registry.send("GET", "/subjects", null, "application/vnd.schemaregistry.v1+json,"
+                + " application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5", null).contentType()).startsWith(V1);
+        assertThat(registry.send("GET", "/subjects", null, "application/json", null).contentType())
+                .startsWith("application/json");
+        assertThat(registry.send("GET", "/config", null, "application/vnd.schemaregistry+json", null).contentType())
+                .startsWith("application/vnd.schemaregistry+json");
+        assertThat(registry.send("GET", "/subjects/" + subject("none") + "/versions", null, "application/json", null)
+                .contentType()).startsWith("application/json");
+    }
+
+    @Test
+    void acceptsEveryRequestTypeConfluentAccepts() {
+        String schema = record("ContentTypes", field("a", "string"));
+        for (String contentType : List.of(V1, "application/vnd.schemaregistry+json", "application/json",
+                "application/json; charset=utf-8", "application/octet-stream")) {
+            Response response = registry.send("POST", "/subjects/" + subject("ct") + "/versions", schemaBody(schema),
+                    V1, contentType);
+            assertThat(response.status()).as(contentType + ": " + response.body()).isEqualTo(200);
+        }
+        assertError(registry.send("POST", "/subjects/" + subject("ct") + "/versions", schemaBody(schema), V1,
+                "text/plain"), 415, 415);
+    }
+
+    @Test
+    void malformedBodiesGetAClearMessageNotAStackTrace() {
+        String path = "/subjects/" + subject("malformed") + "/versions";
+        Response broken = registry.post(path, "{\"schema\": ");
+        assertError(broken, 400, 400);
+        assertThat(broken.message()).startsWith("Malformed JSON in request body");
+        assertError(registry.post(path, "[1, 2]"), 422, 422);
+        assertError(registry.post(path, "{\"schema\": {\"type\": \"string\"}}"), 422, 422);
+        assertError(registry.post(path, ""), 422, 422);
+        assertError(registry.post(path, "null"), 422, 422);
+        assertError(registry.post(path, "{\"schema\": \"\\\"string\\\"\"} trailing"), 400, 400);
+        assertError(registry.put("/config", "{\"compatibility\": "), 400, 400);
+        assertError(registry.put("/mode", "42"), 422, 422);
+        // unknown fields are ignored, as Confluent's clients send fields older servers do not know
+        assertThat(registry.post(path, "{\"schema\": \"\\\"string\\\"\", \"metadata\": null, \"ruleSet\": null}").status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void unknownRoutesAndMethodsAnswerLikeJaxRs() {
+        Response missing = registry.get("/no/such/thing");
+        assertError(missing, 404, 404);
+        assertThat(missing.message()).isEqualTo("HTTP 404 Not Found");
+        assertError(registry.get("/subjects/x"), 405, 405);
+        assertError(registry.get("/schemas/ids/not-a-number"), 404, 404);
+        assertError(registry.send("PATCH", "/config", "{}", V1, V1), 405, 405);
+        assertError(registry.send("GET", "/subjects", null, "text/html", null), 406, 406);
+    }
+
+    @Test
+    void rootTypesContextsAndHealth() {
+        assertThat(registry.get("/").body()).isEqualTo("{}");
+        assertThat(registry.get("/schemas/types").body()).isEqualTo("[\"AVRO\"]");
+        assertThat(registry.get("/contexts").body()).isEqualTo("[\".\"]");
+        Response health = registry.send("GET", "/actuator/health", null, "application/json", null);
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.body()).contains("\"UP\"");
+        // the database is part of it (the test instances show components; the default shows the status only)
+        assertThat(health.json().get("components").get("db").get("status").asString()).isEqualTo("UP");
+    }
+
+    @Test
+    void storageFailuresAre50001WithoutDetails() throws Exception {
+        String s = subject("store-failure");
+        registry.register(s, record("StoreFailure", field("a", "string")));
+        environment.sql("RENAME TABLE registry.subject_version TO registry.subject_version_away");
+        try {
+            Response failed = registry.get("/subjects/" + s + "/versions");
+            assertError(failed, 500, 50001);
+            assertThat(failed.body()).doesNotContain("subject_version", "SQL");
+        } finally {
+            environment.sql("RENAME TABLE registry.subject_version_away TO registry.subject_version");
+        }
+        assertThat(registry.get("/subjects/" + s + "/versions").status()).isEqualTo(200);
+    }
+}
