@@ -6,6 +6,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import dev.outbox.stack.junit.LocalStackExtension;
 
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -34,11 +35,8 @@ class OutboxConnectorIT {
     private static StackSettings settings;
 
     @BeforeAll
-    static void settings(StackSettings s) throws SQLException {
-        settings = s;
-        try (Connection c = connect()) { // INTERIM until order-api's migration creates it
-            c.createStatement().execute("CREATE TABLE IF NOT EXISTS outbox (id CHAR(36) PRIMARY KEY, aggregatetype VARCHAR(64) NOT NULL, aggregateid VARCHAR(64) NOT NULL, type VARCHAR(128) NOT NULL, payload LONGBLOB NOT NULL, traceparent VARCHAR(55), tracestate VARCHAR(512))");
-        }
+    static void settings(StackSettings s) {
+        settings = s; // the outbox table exists: order-api's migrations created it when the stack started
     }
 
     record OutboxRow(String eventId, String orderId, String type, byte[] payload) {

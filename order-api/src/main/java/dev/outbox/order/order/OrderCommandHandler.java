@@ -1,0 +1,126 @@
+package dev.outbox.order.order;
+
+import dev.outbox.order.order.OrderCommand.CancelOrder;
+import dev.outbox.order.order.OrderCommand.ChangeDeliveryAddress;
+import dev.outbox.order.order.OrderCommand.PlaceOrder;
+import dev.outbox.order.outbox.OutboxWriter;
+import dev.outbox.order.outbox.OutboxWriter.TraceHeaders;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Handles order commands: load the aggregate, let it decide, then in ONE transaction save its new state and write
+ * its events to the outbox. A change saved against a version someone else already moved on is refused
+ * ({@link ConcurrentOrderChange}), so no update is ever lost.
+ */
+@Service
+public class OrderCommandHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(OrderCommandHandler.class);
+
+    private final OrderRepository orders;
+    private final OutboxWriter outbox;
+    private final TransactionalOperator transaction;
+    private final Order.EventSource events;
+    private final MeterRegistry meters;
+
+    public OrderCommandHandler(OrderRepository orders, OutboxWriter outbox, TransactionalOperator transaction,
+                               MeterRegistry meters) {
+        this.orders = orders;
+        this.outbox = outbox;
+        this.transaction = transaction;
+        this.events = Order.EventSource.system();
+        this.meters = meters;
+    }
+
+    /**
+     * Places an order. {@code alsoInTransaction} runs inside the same transaction after the order and its event are
+     * written (the HTTP layer stores its idempotency record there).
+     */
+    public Mono<Order> place(PlaceOrder command, TraceHeaders trace, Function<Order, Mono<Void>> alsoInTransaction) {
+        return timed("place", Mono.defer(() -> {
+            var placed = Order.decide(command, events);
+            Order order = Order.from(placed);
+            return orders.insert(order)
+                    .then(outbox.write(order.id(), List.of(placed), placed.getSequence(), trace))
+                    .then(alsoInTransaction.apply(order))
+                    .thenReturn(order)
+                    .as(transaction::transactional)
+                    .doOnSuccess(o -> log.atInfo().addKeyValue("orderId", o.id()).addKeyValue("event", "OrderPlaced")
+                            .log("order placed"));
+        }));
+    }
+
+    public Mono<Order> cancel(CancelOrder command, TraceHeaders trace) {
+        return timed("cancel", change(command.orderId(), order -> List.of(order.decide(command, events)), trace));
+    }
+
+    public Mono<Order> changeDeliveryAddress(ChangeDeliveryAddress command, TraceHeaders trace) {
+        return timed("change-delivery-address", change(command.orderId(), order -> order.decide(command, events), trace));
+    }
+
+    public Mono<Order> find(UUID id) {
+        return orders.findById(id).switchIfEmpty(Mono.error(() -> new OrderNotFound(id)));
+    }
+
+    private Mono<Order> change(UUID id, Function<Order, List<SpecificRecord>> decide, TraceHeaders trace) {
+        return orders.findById(id)
+                .switchIfEmpty(Mono.error(() -> new OrderNotFound(id)))
+                .flatMap(current -> {
+                    List<SpecificRecord> decided = decide.apply(current);
+                    if (decided.isEmpty()) {
+                        return Mono.just(current);
+                    }
+                    Order next = current;
+                    for (SpecificRecord event : decided) {
+                        next = next.apply(event);
+                    }
+                    Order changed = next;
+                    return orders.update(changed, current.version())
+                            .flatMap(saved -> saved
+                                    ? outbox.write(id, decided, current.version() + 1, trace).thenReturn(changed)
+                                    : Mono.error(new ConcurrentOrderChange(id, current.version())))
+                            .as(transaction::transactional)
+                            .doOnSuccess(o -> decided.forEach(e -> log.atInfo().addKeyValue("orderId", id)
+                                    .addKeyValue("event", e.getSchema().getName()).log("order changed")));
+                });
+    }
+
+    /** Latency histogram and outcome count per command: accepted, rejected, conflict, not-found or error. */
+    private <T> Mono<T> timed(String command, Mono<T> work) {
+        return Mono.defer(() -> {
+            Timer.Sample sample = Timer.start(meters);
+            return work.doOnEach(signal -> {
+                if (signal.isOnComplete() || signal.isOnError()) {
+                    String outcome = signal.isOnError() ? outcome(signal.getThrowable()) : "accepted";
+                    sample.stop(Timer.builder("orders.commands").description("Order commands by outcome")
+                            .tag("command", command).tag("outcome", outcome)
+                            .publishPercentileHistogram().register(meters));
+                }
+            });
+        });
+    }
+
+    private static String outcome(Throwable error) {
+        if (error instanceof OrderRejected) {
+            return "rejected";
+        }
+        if (error instanceof ConcurrentOrderChange) {
+            return "conflict";
+        }
+        if (error instanceof OrderNotFound) {
+            return "not-found";
+        }
+        return "error";
+    }
+}

@@ -1,0 +1,44 @@
+package dev.outbox.order.web;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Refuses a body announced larger than the limit with 413 before reading it. Bodies without a Content-Length are
+ * bounded by the codecs' {@code spring.codec.max-in-memory-size} (same limit), answered 413 by {@link ProblemHandler}.
+ */
+@Component
+class BodySizeLimit implements WebFilter {
+
+    private final long maxBytes;
+
+    BodySizeLimit(@Value("${spring.codec.max-in-memory-size:64KB}") org.springframework.util.unit.DataSize max) {
+        this.maxBytes = max.toBytes();
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        long length = exchange.getRequest().getHeaders().getContentLength();
+        if (length <= maxBytes) {
+            return chain.filter(exchange);
+        }
+        var response = exchange.getResponse();
+        response.setStatusCode(HttpStatus.CONTENT_TOO_LARGE);
+        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        byte[] body = ("{\"type\":\"about:blank\",\"title\":\"Content Too Large\",\"status\":413,"
+                + "\"detail\":\"The request body is " + length + " bytes; at most " + maxBytes + " are accepted.\","
+                + "\"instance\":\"" + exchange.getRequest().getPath().value().replace("\"", "") + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        DataBuffer buffer = response.bufferFactory().wrap(body);
+        return response.writeWith(Mono.just(buffer));
+    }
+}

@@ -1,0 +1,139 @@
+package dev.outbox.order.web;
+
+import dev.outbox.order.order.ConcurrentOrderChange;
+import dev.outbox.order.order.OrderNotFound;
+import dev.outbox.order.order.OrderRejected;
+import dev.outbox.serde.SchemaRegistryUnavailableException;
+import io.r2dbc.spi.R2dbcTransientResourceException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.dao.TransientDataAccessResourceException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+import org.springframework.web.bind.support.WebExchangeBindException;
+
+import java.net.ConnectException;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Every error as RFC 9457 problem+json: Spring's own (400 malformed or invalid body, 404, 405, 413, 415 …) through
+ * {@link ResponseEntityExceptionHandler}, the domain's answers here. No stack trace or SQL ever reaches a client;
+ * unexpected errors are logged and answered with a bare 500.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+    static final String RETRY_AFTER_SECONDS = "5";
+
+    @ExceptionHandler(OrderRejected.class)
+    ResponseEntity<ProblemDetail> rejected(OrderRejected e) {
+        HttpStatus status = e.kind() == OrderRejected.Kind.INVALID ? HttpStatus.BAD_REQUEST : HttpStatus.CONFLICT;
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, e.getMessage());
+        problem.setTitle(status == HttpStatus.CONFLICT ? "Order rule violated" : "Invalid order");
+        problem.setProperty("code", e.code());
+        return ResponseEntity.status(status).body(problem);
+    }
+
+    @ExceptionHandler(ConcurrentOrderChange.class)
+    ResponseEntity<ProblemDetail> concurrent(ConcurrentOrderChange e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+        problem.setTitle("Concurrent change");
+        problem.setProperty("code", "concurrent-change");
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
+    }
+
+    @ExceptionHandler(OrderNotFound.class)
+    ResponseEntity<ProblemDetail> notFound(OrderNotFound e) {
+        return ResponseEntity.status(HttpStatus.NOT_FOUND)
+                .body(ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage()));
+    }
+
+    @ExceptionHandler(OrderController.IdempotencyKeyProblem.class)
+    ResponseEntity<ProblemDetail> idempotencyKey(OrderController.IdempotencyKeyProblem e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status, e.getMessage());
+        problem.setTitle("Idempotency-Key misuse");
+        return ResponseEntity.status(e.status).body(problem);
+    }
+
+    /** The database or the schema registry cannot be reached: try again later, nothing was written. */
+    @ExceptionHandler({R2dbcTransientResourceException.class, TransientDataAccessResourceException.class,
+            CannotCreateTransactionException.class, SchemaRegistryUnavailableException.class})
+    ResponseEntity<ProblemDetail> unavailable(Exception e) {
+        return serviceUnavailable(e);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e, ServerWebExchange exchange) {
+        if (causedBy(e, DataBufferLimitException.class)) {
+            return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(ProblemDetail.forStatusAndDetail(
+                    HttpStatus.CONTENT_TOO_LARGE, "The request body is larger than allowed."));
+        }
+        // only a dependency that cannot be reached is "try later"; an error the database answered is not
+        if (causedBy(e, ConnectException.class) || causedBy(e, TimeoutException.class)
+                || causedBy(e, R2dbcTransientResourceException.class)
+                || causedBy(e, SchemaRegistryUnavailableException.class)) {
+            return serviceUnavailable(e);
+        }
+        log.error("unexpected error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), e);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+                "An unexpected error occurred; it has been logged.");
+        return ResponseEntity.internalServerError().body(problem);
+    }
+
+    /** Spring's own exceptions: keep its status and detail, but never the raw message of a nested cause. */
+    @Override
+    protected Mono<ResponseEntity<Object>> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+                                                                  HttpStatusCode status, ServerWebExchange exchange) {
+        if (causedBy(ex, DataBufferLimitException.class)) {
+            return Mono.just(ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(ProblemDetail.forStatusAndDetail(
+                    HttpStatus.CONTENT_TOO_LARGE, "The request body is larger than allowed.")));
+        }
+        return super.handleExceptionInternal(ex, body, headers, status, exchange);
+    }
+
+    /** Bean Validation failures: which fields, and what is wrong with each. */
+    @Override
+    protected Mono<ResponseEntity<Object>> handleWebExchangeBindException(WebExchangeBindException ex,
+            HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+        List<Map<String, String>> errors = ex.getFieldErrors().stream()
+                .map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage())))
+                .toList();
+        ProblemDetail problem = ex.getBody();
+        problem.setDetail("Invalid request: " + errors.stream().map(e -> e.get("field") + " " + e.get("message"))
+                .sorted().collect(Collectors.joining("; ")) + ".");
+        problem.setProperty("errors", errors);
+        return handleExceptionInternal(ex, problem, headers, status, exchange);
+    }
+
+    private ResponseEntity<ProblemDetail> serviceUnavailable(Exception e) {
+        log.warn("dependency unavailable: {}", e.toString());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "A service the order API depends on is not reachable; nothing was written. Try again later.");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).body(problem);
+    }
+
+    static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.outbox.order;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.net.ServerSocket;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every error status of the API, each as problem+json without internals. */
+class OrderApiErrorsTest extends OrderApiTestBase {
+
+    @Test
+    void malformed_json_is_400() {
+        assertProblem(send("POST", "/orders", "{\"customerId\": "), 400);
+    }
+
+    @Test
+    void an_invalid_body_is_400_naming_the_fields() {
+        Reply reply = send("POST", "/orders", "{\"customerId\": \"\", \"lines\": [], \"deliveryAddress\": {\"country\": \"gb\"}}");
+        assertProblem(reply, 400);
+        assertThat(reply.body()).contains("customerId").contains("lines").contains("country");
+    }
+
+    @Test
+    void a_business_rule_violated_by_the_command_is_400_with_its_code() {
+        Reply reply = send("POST", "/orders", orderBody("c-1").replace("\"MUG-7\"", "\"BOOK-1\""));
+        assertProblem(reply, 400);
+        assertThat(reply.json().get("code").asString()).isEqualTo("duplicate-sku");
+    }
+
+    @Test
+    void a_path_id_that_is_not_a_uuid_is_400() {
+        assertProblem(send("GET", "/orders/not-a-uuid", null), 400);
+    }
+
+    @Test
+    void an_unknown_order_is_404() {
+        assertProblem(send("GET", "/orders/" + UUID.randomUUID(), null), 404);
+        assertProblem(send("POST", "/orders/" + UUID.randomUUID() + "/cancel", "{\"reason\": \"x\"}"), 404);
+    }
+
+    @Test
+    void a_rule_violated_by_the_order_state_is_409() {
+        String id = send("POST", "/orders", orderBody("c-409")).json().get("id").asString();
+        assertThat(send("POST", "/orders/" + id + "/cancel", "{\"reason\": \"first\"}").status()).isEqualTo(200);
+
+        Reply again = send("POST", "/orders/" + id + "/cancel", "{\"reason\": \"second\"}");
+        assertProblem(again, 409);
+        assertThat(again.json().get("code").asString()).isEqualTo("already-cancelled");
+        Reply address = send("PUT", "/orders/" + id + "/delivery-address",
+                "{\"recipient\": \"A\", \"street\": \"S\", \"city\": \"C\", \"postalCode\": \"P\", \"country\": \"FR\"}");
+        assertProblem(address, 409);
+        assertThat(address.json().get("code").asString()).isEqualTo("order-cancelled");
+    }
+
+    @Test
+    void a_body_over_the_limit_is_413() {
+        String huge = orderBody("c-" + "x".repeat(70_000));
+        assertProblem(send("POST", "/orders", huge), 413);
+    }
+
+    @Test
+    void a_body_that_is_not_json_is_415() {
+        assertProblem(send("POST", "/orders", "customerId=c-1", "Content-Type", "application/x-www-form-urlencoded"), 415);
+        assertProblem(send("POST", "/orders", "<order/>", "Content-Type", "application/xml"), 415);
+    }
+
+    @Test
+    void a_method_the_resource_does_not_allow_is_405() {
+        assertProblem(send("DELETE", "/orders/" + UUID.randomUUID(), null), 405);
+    }
+
+    @Test
+    void an_unusable_idempotency_key_is_400() {
+        assertProblem(send("POST", "/orders", orderBody("c-key"), "Idempotency-Key", "x".repeat(300)), 400);
+    }
+
+    @Test
+    void an_unreachable_database_is_503_with_retry_after() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(OrderApiApplication.class).properties(
+                "server.port=0", "server.address=127.0.0.1", "spring.flyway.enabled=false",
+                "logging.structured.format.console=",
+                "spring.r2dbc.url=r2dbc:mysql://127.0.0.1:" + closedPort + "/orders",
+                "spring.r2dbc.pool.initial-size=0", "spring.r2dbc.pool.max-acquire-time=2s",
+                "outbox.schema-registry-url=" + stack.registryUrl()).run()) {
+            int appPort = ((WebServerApplicationContext) app).getWebServer().getPort();
+            int saved = port;
+            port = appPort;
+            try {
+                Reply place = send("POST", "/orders", orderBody("c-503"));
+                assertProblem(place, 503);
+                assertThat(place.headers().firstValue("retry-after")).contains("5");
+                assertProblem(send("GET", "/orders/" + UUID.randomUUID(), null), 503);
+            } finally {
+                port = saved;
+            }
+        }
+    }
+
+    static void assertProblem(Reply reply, int status) {
+        assertThat(reply.status()).as(reply.body()).isEqualTo(status);
+        assertThat(reply.contentType()).startsWith("application/problem+json");
+        assertThat(reply.json().get("status").asInt()).isEqualTo(status);
+        assertThat(reply.body()).doesNotContain("Exception").doesNotContain("at dev.").doesNotContain("SELECT")
+                .doesNotContain("INSERT");
+    }
+}
