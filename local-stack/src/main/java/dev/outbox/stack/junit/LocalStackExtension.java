@@ -1,4 +1,4 @@
-package dev.outbox.systemtest;
+package dev.outbox.stack.junit;
 
 import dev.outbox.stack.Stack;
 import dev.outbox.stack.StackSettings;
@@ -9,19 +9,27 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * Starts the whole local stack once per test run and stops it when the run ends.
+ * Starts the local stack once per test run (per set of {@link StackParts}) and stops it when the run ends.
  *
  * <p>The stack lives in the root extension store, which JUnit closes after the last test of the run; every test
- * class using this extension shares it. It runs on free ports and in its own state directory
- * ({@code system-tests/target/stack}), so it never collides with a stack a developer has running, and starts from
- * empty state each run.
+ * class asking for the same parts shares it. It runs on free ports and in its own, emptied state directory under
+ * the module's {@code target/}, so it never collides with a stack a developer has running.
+ *
+ * <p>System properties: {@code stack.home} (the project root; default: the parent of the working directory, which
+ * is the module folder under Maven) and {@code stack.test.dir} (default {@code target/stack}).
  */
 public final class LocalStackExtension implements BeforeAllCallback, ParameterResolver {
 
@@ -32,32 +40,37 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
         stack(context);
     }
 
-    static Stack stack(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(Stack.class, k -> startStack(), Stack.class);
+    /** The stack for the calling test class, started on first use. */
+    public static Stack stack(ExtensionContext context) {
+        Set<Stack.Part> parts = context.getTestClass()
+                .map(c -> c.getAnnotation(StackParts.class))
+                .map(a -> (Set<Stack.Part>) EnumSet.copyOf(List.of(a.value())))
+                .orElse(Stack.Part.ALL);
+        String key = parts.stream().map(Stack.Part::id).sorted().collect(Collectors.joining(","));
+        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(key, k -> startStack(parts, k), Stack.class);
     }
 
-    private static Stack startStack() {
+    private static Stack startStack(Set<Stack.Part> parts, String key) {
         Path home = Path.of(System.getProperty("stack.home", "..")).toAbsolutePath().normalize();
-        Path dir = Path.of(System.getProperty("stack.test.dir", "target/stack")).toAbsolutePath();
+        Path dir = Path.of(System.getProperty("stack.test.dir", "target/stack")).toAbsolutePath()
+                .resolve(Integer.toHexString(key.hashCode()));
         Map<String, Integer> ports = new LinkedHashMap<>();
         for (String part : new String[]{"mariadb", "kafka", "kafka-controller", "registry", "connect", "order-api", "delivery"}) {
             ports.put(part, freePort());
         }
         StackSettings settings = StackSettings.fromEnvironment(home).withStateDir(dir).withPorts(ports);
         deleteTree(dir);
-        System.out.println("[system-tests] starting the stack once for this run, ports " + ports);
-        Stack stack = Stack.start(settings, Stack.Part.parse(System.getProperty("stack.test.parts", "all")), System.out);
+        System.out.println("[tests] starting the stack (" + key + ") once for this run, ports " + ports);
+        Stack stack = Stack.start(settings, parts, System.out);
+        System.out.println("[tests] stack started, seconds per part: " + stack.startupSeconds());
         // the root store closes it after the run; the hook covers a run that is interrupted
-        Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "system-tests-stack-stop"));
-        System.out.println("[system-tests] stack started, per-part seconds: " + stack.startupSeconds());
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "test-stack-stop"));
         return stack;
     }
 
     /** A port that was free a moment ago; the stack binds it shortly after. */
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName(StackSettings.HOST))) {
-            socket.setReuseAddress(true);
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(StackSettings.HOST))) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -69,7 +82,7 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
             return;
         }
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
