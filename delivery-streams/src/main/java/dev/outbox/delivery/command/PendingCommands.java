@@ -1,0 +1,41 @@
+package dev.outbox.delivery.command;
+
+import dev.outbox.events.delivery.DeliveryCommandResult;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.springframework.stereotype.Component;
+
+/**
+ * Commands sent from this instance and still waiting for their result, by command id. The result may be decided on
+ * any instance (whichever owns the order's partition); every instance reads all results and completes its own.
+ */
+@Component
+public class PendingCommands {
+
+    private final ConcurrentMap<UUID, CompletableFuture<DeliveryCommandResult>> waiting = new ConcurrentHashMap<>();
+
+    /** Registers the command before it is sent, so its result cannot arrive unnoticed. */
+    public CompletableFuture<DeliveryCommandResult> expect(UUID commandId) {
+        CompletableFuture<DeliveryCommandResult> answer = new CompletableFuture<>();
+        waiting.put(commandId, answer);
+        return answer;
+    }
+
+    /** Completes the waiting request, if this instance sent the command; results of others are ignored. */
+    public void complete(DeliveryCommandResult result) {
+        CompletableFuture<DeliveryCommandResult> answer = waiting.remove(result.getCommandId());
+        if (answer != null) {
+            answer.complete(result);
+        }
+    }
+
+    public void forget(UUID commandId) {
+        waiting.remove(commandId);
+    }
+
+    public int size() {
+        return waiting.size();
+    }
+}

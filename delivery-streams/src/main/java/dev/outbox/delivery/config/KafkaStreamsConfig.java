@@ -1,0 +1,109 @@
+package dev.outbox.delivery.config;
+
+import dev.outbox.delivery.delivery.DeliveryTopology;
+import dev.outbox.delivery.health.KafkaStreamsState;
+import dev.outbox.delivery.metrics.DeliveryMetrics;
+import dev.outbox.serde.SchemaRegistryClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.annotation.EnableKafkaStreams;
+import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
+import org.springframework.kafka.config.KafkaStreamsConfiguration;
+import org.springframework.kafka.config.KafkaStreamsInfrastructureCustomizer;
+import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.beans.factory.annotation.Qualifier;
+
+/**
+ * Wires the topology into Spring Kafka's Streams lifecycle. The Streams settings themselves (exactly-once, standby
+ * replicas, commit interval, caching, {@code application.server}) are in application.properties under
+ * {@code spring.kafka.streams.*}, where they can be overridden like any Boot property.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableKafkaStreams
+public class KafkaStreamsConfig {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaStreamsConfig.class);
+
+    /** Seconds a clean shutdown gives Streams to commit, close its stores and leave the group. */
+    private static final int CLOSE_TIMEOUT_SECONDS = 20;
+
+    /**
+     * Lifecycle phase of Streams and of the outputs feed: below the web server's graceful-shutdown phase, so on
+     * shutdown the server first finishes the requests in flight (which read the stores and wait for command results)
+     * and only then are the stores and the feed closed. (Lower phases start earlier and stop later.)
+     */
+    public static final int STREAMS_PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
+
+    @Bean
+    DeliveryMetrics deliveryMetrics(MeterRegistry registry) {
+        return new DeliveryMetrics(registry);
+    }
+
+    @Bean
+    DeliveryTopology deliveryTopology(DeliveryProperties properties, SchemaRegistryClient registry,
+                                      DeliveryMetrics metrics) {
+        return new DeliveryTopology(properties.topologySettings(), registry, metrics);
+    }
+
+    @Bean
+    KafkaStreamsState kafkaStreamsState() {
+        return new KafkaStreamsState();
+    }
+
+    @Bean
+    Instance instance(@Qualifier(KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
+                      KafkaStreamsConfiguration streamsConfig) {
+        return Instance.parse((String) streamsConfig.asProperties().get(StreamsConfig.APPLICATION_SERVER_CONFIG));
+    }
+
+    @Bean
+    StreamsBuilderFactoryBeanConfigurer deliveryStreamsConfigurer(DeliveryTopology topology, KafkaStreamsState state) {
+        return factoryBean -> {
+            factoryBean.setInfrastructureCustomizer(new KafkaStreamsInfrastructureCustomizer() {
+                @Override
+                public void configureTopology(Topology springTopology) {
+                    topology.addTo(springTopology);
+                }
+            });
+            factoryBean.setStateListener(state);
+            // a record that fails is dead-lettered inside the topology; what still escapes is Streams' own trouble
+            // (broker, registry for outputs, disk), which a fresh thread retrying from the last commit may get past
+            factoryBean.setStreamsUncaughtExceptionHandler(e -> {
+                log.error("Kafka Streams thread failed; replacing it (processing resumes from the last commit)", e);
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
+            factoryBean.setCloseTimeout(CLOSE_TIMEOUT_SECONDS);
+            factoryBean.setPhase(STREAMS_PHASE);
+            // leaving the group on a clean stop hands partitions to the other instance at once, not after the
+            // session timeout
+            factoryBean.setLeaveGroupOnClose(true);
+        };
+    }
+
+    /** The broker does not auto-create topics; KafkaAdmin creates these at start-up when missing. */
+    @Bean
+    KafkaAdmin.NewTopics deliveryTopics(DeliveryProperties properties) {
+        DeliveryProperties.Topics topics = properties.topics();
+        return new KafkaAdmin.NewTopics(
+                topic(topics.orderEvents(), topics),
+                topic(topics.commands(), topics),
+                topic(topics.commandResults(), topics),
+                topic(topics.deliveryEvents(), topics),
+                topic(topics.status(), topics),
+                topic(topics.deadLetters(), topics));
+    }
+
+    private static NewTopic topic(String name, DeliveryProperties.Topics topics) {
+        return TopicBuilder.name(name).partitions(topics.partitions()).replicas(topics.replicationFactor()).build();
+    }
+}

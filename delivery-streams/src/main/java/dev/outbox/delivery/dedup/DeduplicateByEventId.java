@@ -1,0 +1,66 @@
+package dev.outbox.delivery.dedup;
+
+import dev.outbox.delivery.metrics.DeliveryMetrics;
+import java.time.Duration;
+import java.util.function.Function;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drops a record whose event id was already processed within the retention (the classic Kafka Streams dedup).
+ *
+ * <p>Debezium delivers at least once: after a Connect crash it re-sends what it had not committed offsets for, with
+ * the same event ids. The seen ids live in a persistent window store, keyed by event id with the time it was seen,
+ * so old ids expire segment by segment instead of growing without bound. Every event of an order carries the order
+ * id as its key, so a re-sent event always comes back to the same partition, hence to this task's store.
+ *
+ * <p>Times are wall-clock, not record timestamps: "seen within the last N days" should not depend on what
+ * timestamp the connector put on a record. The id is recorded only after the record was processed downstream, so a
+ * record that failed (and went to the dead-letter topic) is not remembered, and can be replayed once fixed.
+ */
+public final class DeduplicateByEventId<K, V> implements Processor<K, V, K, V> {
+
+    private static final Logger log = LoggerFactory.getLogger(DeduplicateByEventId.class);
+
+    private final String storeName;
+    private final long retentionMs;
+    private final Function<V, String> eventIdOf;
+    private final DeliveryMetrics metrics;
+    private ProcessorContext<K, V> context;
+    private WindowStore<String, Long> seen;
+
+    public DeduplicateByEventId(String storeName, Duration retention, Function<V, String> eventIdOf,
+                                DeliveryMetrics metrics) {
+        this.storeName = storeName;
+        this.retentionMs = retention.toMillis();
+        this.eventIdOf = eventIdOf;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<K, V> context) {
+        this.context = context;
+        this.seen = context.getStateStore(storeName);
+    }
+
+    @Override
+    public void process(Record<K, V> record) {
+        String eventId = eventIdOf.apply(record.value());
+        long now = context.currentSystemTimeMs();
+        try (WindowStoreIterator<Long> earlier = seen.fetch(eventId, Math.max(0, now - retentionMs), now + retentionMs)) {
+            if (earlier.hasNext()) {
+                metrics.duplicateDropped();
+                log.debug("Dropping duplicate event {} (order {}), first seen at {}", eventId, record.key(),
+                        earlier.next().value);
+                return;
+            }
+        }
+        context.forward(record);
+        seen.put(eventId, now, now);
+    }
+}

@@ -1,0 +1,328 @@
+package dev.outbox.delivery.delivery;
+
+import dev.outbox.delivery.delivery.DeliveryInput.CommandReceived;
+import dev.outbox.delivery.delivery.DeliveryInput.OrderEventReceived;
+import dev.outbox.delivery.dlq.DeadLetters;
+import dev.outbox.delivery.dlq.OriginalRecord;
+import dev.outbox.delivery.metrics.DeliveryMetrics;
+import dev.outbox.delivery.trace.TraceContext;
+import dev.outbox.events.delivery.DeliveryCommand;
+import dev.outbox.events.delivery.DeliveryStatusChanged;
+import dev.outbox.events.delivery.DeliveryView;
+import dev.outbox.events.delivery.StatusTransition;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one processor that owns the {@code deliveries} store: it applies order events and decides delivery commands,
+ * one record at a time, with {@link Delivery} making every decision.
+ *
+ * <p>This is the "join" of order events and delivery events. Both inputs are keyed by order id and co-partitioned, so
+ * all records of one order reach the same task, and the task handles them strictly one after the other. A command is
+ * decided against the view as it is at that moment, and the view is updated before the next record is looked at.
+ * Joining two KTables (order events, delivery events) would not give that: a command would be decided against a view
+ * that does not yet include the events of a command decided a moment earlier (they would still be on their way
+ * through the delivery events topic), so two concurrent "confirm pickup" commands could both be accepted.
+ *
+ * <p>Order events are applied in their order's sequence. One that arrives after a gap is held in the
+ * {@code pending-order-events} store until the missing ones come; a wall-clock punctuator gives up waiting after the
+ * gap timeout, applies what it holds and notes the skipped numbers in the history.
+ *
+ * <p>Each decision is written as: the view to the store, each new history entry to the status topic, the decided
+ * delivery events to the events topic, the command's result to the results topic, all in the task's exactly-once
+ * transaction, all carrying the trace context of the record that caused them.
+ */
+public final class DeliveryProcessor implements Processor<String, DeliveryInput, Object, Object> {
+
+    /** Header naming the event's schema on {@code delivery.events}, as Debezium's {@code eventType} on order events. */
+    public static final String EVENT_TYPE_HEADER = "eventType";
+    /** Header carrying the event id on {@code delivery.events}, as Debezium's {@code id} on order events. */
+    public static final String EVENT_ID_HEADER = "id";
+
+    /** Names of the child nodes this processor forwards to. */
+    public record Outputs(String deliveryEvents, String statusChanges, String commandResults, String deadLetters) {
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryProcessor.class);
+
+    private final Delivery delivery;
+    private final String deliveriesStore;
+    private final String pendingStore;
+    private final Duration gapTimeout;
+    private final Duration gapCheckInterval;
+    private final Deserializer<Object> orderEventDeserializer;
+    private final Outputs outputs;
+    private final DeliveryMetrics metrics;
+
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<String, DeliveryView> deliveries;
+    private KeyValueStore<String, PendingOrderEvent> pending;
+
+    public DeliveryProcessor(Delivery delivery, String deliveriesStore, String pendingStore, Duration gapTimeout,
+                             Duration gapCheckInterval, Deserializer<Object> orderEventDeserializer, Outputs outputs,
+                             DeliveryMetrics metrics) {
+        this.delivery = delivery;
+        this.deliveriesStore = deliveriesStore;
+        this.pendingStore = pendingStore;
+        this.gapTimeout = gapTimeout;
+        this.gapCheckInterval = gapCheckInterval;
+        this.orderEventDeserializer = orderEventDeserializer;
+        this.outputs = outputs;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.deliveries = context.getStateStore(deliveriesStore);
+        this.pending = context.getStateStore(pendingStore);
+        // wall-clock, not stream time: a gap must time out even when no further records arrive
+        context.schedule(gapCheckInterval, PunctuationType.WALL_CLOCK_TIME, this::applyOverdueEvents);
+    }
+
+    @Override
+    public void process(Record<String, DeliveryInput> record) {
+        DeliveryInput input = record.value();
+        try (TraceContext.Scope ignored = input.trace().inMdc()) {
+            if (input instanceof OrderEventReceived received) {
+                onOrderEvent(record.key(), received);
+            } else if (input instanceof CommandReceived received) {
+                onCommand(record.key(), received);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // order events
+
+    private void onOrderEvent(String orderId, OrderEventReceived received) {
+        OrderEvent event = received.event();
+        DeliveryView view = deliveries.get(orderId);
+        switch (delivery.fit(view, event)) {
+            case STALE -> {
+                metrics.staleDropped();
+                log.info("Dropping stale {} #{} of order {}: sequence {} already applied", event.type(),
+                        event.sequence(), orderId, view.getOrderSequence());
+            }
+            case EARLY -> {
+                pending.put(PendingOrderEvent.key(orderId, event.sequence()),
+                        new PendingOrderEvent(received.original(), event.sequence(), context.currentSystemTimeMs()));
+                metrics.buffered();
+                log.info("Holding back {} #{} of order {}: waiting for {}", event.type(), event.sequence(), orderId,
+                        view == null ? "OrderPlaced" : "sequence " + (view.getOrderSequence() + 1));
+            }
+            case NEXT -> {
+                Decision decision = delivery.apply(view, event, now());
+                publish(orderId, decision, received.trace());
+                metrics.applied(event.type());
+                applyBufferedSuccessors(orderId, decision.view());
+            }
+        }
+    }
+
+    /** After an event was applied, the buffered events that now follow without a gap can be applied too. */
+    private void applyBufferedSuccessors(String orderId, DeliveryView view) {
+        for (KeyValue<String, PendingOrderEvent> entry : bufferedEventsOf(orderId)) {
+            OrderEvent event = decodeOrDeadLetter(entry);
+            if (event == null) {
+                continue;
+            }
+            Delivery.Fit fit = delivery.fit(view, event);
+            if (fit == Delivery.Fit.EARLY) {
+                return; // still a gap before this one
+            }
+            pending.delete(entry.key);
+            if (fit == Delivery.Fit.STALE) {
+                metrics.staleDropped();
+                continue;
+            }
+            TraceContext trace = TraceContext.fromHeaders(entry.value.original().headers());
+            try (TraceContext.Scope ignored = trace.inMdc()) {
+                DeliveryView current = view;
+                Decision decision = decideOrDeadLetter(entry, () -> delivery.apply(current, event, now()));
+                if (decision == null) {
+                    return;
+                }
+                publish(orderId, decision, trace);
+                metrics.applied(event.type());
+                view = decision.view();
+                log.info("Applied held-back {} #{} of order {}", event.type(), event.sequence(), orderId);
+            }
+        }
+    }
+
+    /**
+     * Punctuation: for every order whose oldest held-back event has waited longer than the gap timeout, stop
+     * waiting for the missing events and apply what is held, in sequence order. Without the order's OrderPlaced
+     * there is nothing to apply them to: those events go to the dead-letter topic.
+     */
+    void applyOverdueEvents(long now) {
+        Map<String, List<KeyValue<String, PendingOrderEvent>>> byOrder = new LinkedHashMap<>();
+        try (KeyValueIterator<String, PendingOrderEvent> all = pending.all()) {
+            all.forEachRemaining(kv -> byOrder.computeIfAbsent(PendingOrderEvent.orderIdOf(kv.key),
+                    k -> new ArrayList<>()).add(kv));
+        }
+        long deadline = now - gapTimeout.toMillis();
+        byOrder.forEach((orderId, entries) -> {
+            if (entries.stream().noneMatch(e -> e.value.bufferedAt() <= deadline)) {
+                return;
+            }
+            DeliveryView view = deliveries.get(orderId);
+            for (KeyValue<String, PendingOrderEvent> entry : entries) {
+                boolean overdue = entry.value.bufferedAt() <= deadline;
+                OrderEvent event = decodeOrDeadLetter(entry);
+                if (event == null) {
+                    continue;
+                }
+                Delivery.Fit fit = delivery.fit(view, event);
+                if (fit == Delivery.Fit.EARLY && !overdue) {
+                    break; // a newer gap, with its own time still to run
+                }
+                if (view == null && fit == Delivery.Fit.EARLY) {
+                    deadLetter(entry, DeadLetters.STAGE_GAP_TIMEOUT, new IllegalStateException("no OrderPlaced for order "
+                            + orderId + " within " + gapTimeout + "; " + event.type() + " #" + event.sequence()
+                            + " cannot be applied"));
+                    continue;
+                }
+                pending.delete(entry.key);
+                if (fit == Delivery.Fit.STALE) {
+                    metrics.staleDropped();
+                    continue;
+                }
+                TraceContext trace = TraceContext.fromHeaders(entry.value.original().headers());
+                try (TraceContext.Scope ignored = trace.inMdc()) {
+                    DeliveryView current = view;
+                    Decision decision = decideOrDeadLetter(entry,
+                            () -> delivery.applyAfterGap(current, event, Instant.ofEpochMilli(now)));
+                    if (decision == null) {
+                        break;
+                    }
+                    publish(orderId, decision, trace);
+                    metrics.applied(event.type());
+                    if (fit == Delivery.Fit.EARLY) {
+                        metrics.gapSkipped();
+                        log.warn("Gap timeout for order {}: applied {} #{} without sequence {}..{}", orderId,
+                                event.type(), event.sequence(), view.getOrderSequence() + 1, event.sequence() - 1);
+                    }
+                    view = decision.view();
+                }
+            }
+        });
+    }
+
+    private List<KeyValue<String, PendingOrderEvent>> bufferedEventsOf(String orderId) {
+        List<KeyValue<String, PendingOrderEvent>> entries = new ArrayList<>();
+        try (KeyValueIterator<String, PendingOrderEvent> it =
+                     pending.prefixScan(PendingOrderEvent.prefix(orderId), new StringSerializer())) {
+            it.forEachRemaining(entries::add);
+        }
+        return entries;
+    }
+
+    /** Decodes a held-back event again; one that no longer decodes is dead-lettered (and null returned). */
+    private OrderEvent decodeOrDeadLetter(KeyValue<String, PendingOrderEvent> entry) {
+        OriginalRecord original = entry.value.original();
+        try {
+            return OrderEvent.of(orderEventDeserializer.deserialize(original.topic(), original.headers(),
+                    original.value()));
+        } catch (StreamsException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            deadLetter(entry, DeadLetters.STAGE_DECODE, e);
+            return null;
+        }
+    }
+
+    /**
+     * Decides for a held-back event; if that throws, the event is dead-lettered (it was already taken from its
+     * source record, which is processed and may have changed the view, so the source record must not be).
+     */
+    private Decision decideOrDeadLetter(KeyValue<String, PendingOrderEvent> entry,
+                                        Supplier<Decision> decide) {
+        try {
+            return decide.get();
+        } catch (StreamsException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            deadLetter(entry, DeadLetters.STAGE_PROCESS, e);
+            return null;
+        }
+    }
+
+    private void deadLetter(KeyValue<String, PendingOrderEvent> entry, String stage, RuntimeException reason) {
+        OriginalRecord original = entry.value.original();
+        log.warn("Dead-lettering held-back record {}-{}@{}: {}", original.topic(), original.partition(),
+                original.offset(), DeadLetters.reason(reason));
+        pending.delete(entry.key);
+        context.forward(DeadLetters.deadLetter(original, stage, reason), outputs.deadLetters());
+        metrics.deadLettered(original.topic(), stage);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // commands
+
+    private void onCommand(String orderId, CommandReceived received) {
+        DeliveryCommand command = received.command();
+        Decision decision = delivery.decide(deliveries.get(orderId), command, now());
+        publish(orderId, decision, received.trace());
+        metrics.commandDecided(decision.result().getOutcome());
+        if (decision.viewChanged()) {
+            log.debug("Command {} on order {}: {} -> {}", command.getCommandId(), orderId,
+                    command.getCommand().getClass().getSimpleName(), decision.view().getStatus());
+        } else {
+            log.info("Command {} on order {}: {} {}: {}", command.getCommandId(), orderId,
+                    command.getCommand() == null ? null : command.getCommand().getClass().getSimpleName(),
+                    decision.result().getOutcome(), decision.result().getReason());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private void publish(String orderId, Decision decision, TraceContext trace) {
+        if (decision.viewChanged()) {
+            deliveries.put(orderId, decision.view());
+        }
+        long timestamp = context.currentSystemTimeMs();
+        for (StatusTransition transition : decision.newHistory()) {
+            DeliveryStatusChanged changed = new DeliveryStatusChanged(decision.view().getOrderId(), transition);
+            context.forward(new Record<>(orderId, changed, timestamp, trace.addTo(new RecordHeaders())),
+                    outputs.statusChanges());
+        }
+        for (SpecificRecord event : decision.events()) {
+            Headers headers = trace.addTo(new RecordHeaders());
+            headers.add(EVENT_TYPE_HEADER, event.getSchema().getName().getBytes(StandardCharsets.UTF_8));
+            Object eventId = event.get(event.getSchema().getField("eventId").pos());
+            headers.add(EVENT_ID_HEADER, String.valueOf(eventId).getBytes(StandardCharsets.UTF_8));
+            context.forward(new Record<>(orderId, event, timestamp, headers), outputs.deliveryEvents());
+        }
+        if (decision.result() != null) {
+            context.forward(new Record<>(orderId, decision.result(), timestamp, trace.addTo(new RecordHeaders())),
+                    outputs.commandResults());
+        }
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(context.currentSystemTimeMs());
+    }
+}

@@ -1,0 +1,156 @@
+package dev.outbox.delivery.query;
+
+import dev.outbox.delivery.config.DeliveryProperties;
+import dev.outbox.delivery.config.Instance;
+import dev.outbox.delivery.query.DeliveryQueries.Answer;
+import dev.outbox.delivery.query.DeliveryQueries.Found;
+import dev.outbox.delivery.query.DeliveryQueries.Relayed;
+import dev.outbox.delivery.web.Headers;
+import dev.outbox.delivery.web.OrderIds;
+import dev.outbox.delivery.web.Problems;
+import dev.outbox.events.delivery.DeliveryStatus;
+import dev.outbox.events.delivery.DeliveryStatusChanged;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * Reads of the delivery projection: one delivery, a page of deliveries, and a live stream of one delivery's status
+ * changes. {@code local=true} (with {@code stale=true}) is for requests forwarded by another instance.
+ */
+@RestController
+public class DeliveryQueryController {
+
+    private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+
+    private final DeliveryQueries queries;
+    private final StatusChanges statusChanges;
+    private final Instance self;
+    private final int maxPageSize;
+
+    public DeliveryQueryController(DeliveryQueries queries, StatusChanges statusChanges, Instance self,
+                                   DeliveryProperties properties) {
+        this.queries = queries;
+        this.statusChanges = statusChanges;
+        this.self = self;
+        this.maxPageSize = properties.query().maxPageSize();
+    }
+
+    @GetMapping("/deliveries/{orderId}")
+    public Mono<ResponseEntity<Object>> delivery(@PathVariable String orderId,
+                                                 @RequestParam(defaultValue = "false") boolean local,
+                                                 @RequestParam(defaultValue = "false") boolean stale,
+                                                 @RequestHeader(name = Headers.ROUTED_BY, required = false) String routedBy) {
+        String id = OrderIds.canonical(orderId, "orderId");
+        if (local || routedBy != null) {
+            // forwarded by another instance: answer from here, never forward again (no loops)
+            return Mono.fromSupplier(() -> response(queries.findLocal(id, stale)));
+        }
+        return queries.find(id).map(this::response);
+    }
+
+    @GetMapping("/deliveries")
+    public Mono<DeliveryJson.Page> deliveries(@RequestParam(required = false) String status,
+                                              @RequestParam(required = false) String after,
+                                              @RequestParam(defaultValue = "50") int limit,
+                                              @RequestParam(defaultValue = "false") boolean local) {
+        DeliveryStatus wanted = status == null || status.isBlank() ? null : parseStatus(status);
+        String cursor = after == null || after.isBlank() ? null : OrderIds.canonical(after, "after");
+        if (limit < 1 || limit > maxPageSize) {
+            throw Problems.badRequest("limit must be between 1 and " + maxPageSize + ", was " + limit);
+        }
+        if (local) {
+            return Mono.fromSupplier(() -> queries.listLocal(wanted, cursor, limit));
+        }
+        return queries.list(wanted, cursor, limit);
+    }
+
+    /**
+     * Server-sent events: first {@code status} (where the delivery stands, when it exists), then one
+     * {@code status-changed} per history entry as they are published, from this instance's feed of
+     * {@code delivery.status} (so it works whichever instance is asked).
+     */
+    @GetMapping(path = "/deliveries/{orderId}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    public Flux<ServerSentEvent<Object>> events(@PathVariable String orderId) {
+        String id = OrderIds.canonical(orderId, "orderId");
+        return Flux.defer(() -> {
+            // listen before reading the current state, so nothing published in between is lost; what the state
+            // already contains is filtered out below
+            Sinks.Many<DeliveryStatusChanged> live = Sinks.many().unicast().onBackpressureBuffer();
+            Disposable listening = statusChanges.of(id).subscribe(live::tryEmitNext);
+            return queries.current(id)
+                    .flatMapMany(current -> Flux.concat(first(current), live.asFlux()
+                            .filter(notIn(current))
+                            .map(change -> ServerSentEvent.<Object>builder(DeliveryJson.of(change))
+                                    .event("status-changed")
+                                    .id(change.getTransition().getEventId().toString())
+                                    .build())))
+                    .mergeWith(Flux.interval(HEARTBEAT).map(tick -> ServerSentEvent.builder().comment("keep-alive")
+                            .build()))
+                    .doFinally(signal -> listening.dispose());
+        });
+    }
+
+    private static Flux<ServerSentEvent<Object>> first(Optional<DeliveryJson.Delivery> current) {
+        return current.map(d -> Flux.just(ServerSentEvent.<Object>builder(
+                        new DeliveryJson.CurrentStatus(d.orderId(), d.status(), d.updatedAt()))
+                .event("status").build())).orElse(Flux.empty());
+    }
+
+    /** Drops live changes the first event's state already includes (the store is read before commit). */
+    private static Predicate<DeliveryStatusChanged> notIn(Optional<DeliveryJson.Delivery> current) {
+        Set<String> shown = current.map(d -> d.history().stream().map(t -> t.eventId() + "/" + t.cause())
+                .collect(Collectors.toSet())).orElse(Set.of());
+        return change -> !shown.contains(change.getTransition().getEventId() + "/" + change.getTransition().getCause());
+    }
+
+    private ResponseEntity<Object> response(Answer answer) {
+        if (answer instanceof Found found) {
+            return ResponseEntity.ok()
+                    .header(Headers.SERVED_BY, found.servedBy())
+                    .header(Headers.SERVED_FROM, found.servedFrom())
+                    .body(DeliveryJson.of(found.view()));
+        }
+        Relayed relayed = (Relayed) answer;
+        ResponseEntity.BodyBuilder builder = ResponseEntity.status(relayed.status())
+                .header(Headers.ROUTED_BY, self.id());
+        if (relayed.contentType() != null) {
+            builder.contentType(relayed.contentType());
+        }
+        if (relayed.servedBy() != null) {
+            builder.header(Headers.SERVED_BY, relayed.servedBy());
+        }
+        if (relayed.servedFrom() != null) {
+            builder.header(Headers.SERVED_FROM, relayed.servedFrom());
+        }
+        if (relayed.retryAfter() != null) {
+            builder.header("Retry-After", relayed.retryAfter());
+        }
+        return builder.body(relayed.body());
+    }
+
+    private static DeliveryStatus parseStatus(String status) {
+        try {
+            return DeliveryStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw Problems.badRequest("status must be one of " + Arrays.toString(DeliveryStatus.values())
+                    + ", was '" + status + "'");
+        }
+    }
+}
