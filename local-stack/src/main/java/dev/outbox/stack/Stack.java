@@ -60,6 +60,8 @@ public final class Stack implements AutoCloseable {
 
     private final StackSettings settings;
     private final Map<Part, Supervised> running = Collections.synchronizedMap(new LinkedHashMap<>());
+    /** Processes started besides the parts, such as a second delivery instance; stopped first on close. */
+    private final List<Supervised> extras = Collections.synchronizedList(new ArrayList<>());
     private final Map<Part, Double> seconds = Collections.synchronizedMap(new LinkedHashMap<>());
     private final PrintStream out;
     private final long t0 = System.nanoTime();
@@ -196,8 +198,15 @@ public final class Stack implements AutoCloseable {
         return startDeliveryInstance("delivery", settings.deliveryPort(), listener);
     }
 
-    /** A delivery-streams instance; a second one (another name and port) joins the same application id. */
-    public Supervised startDeliveryInstance(String name, int port, Supervised.Listener listener) throws IOException {
+    /**
+     * Another delivery-streams instance (another name, port and state directory) joining the same application id;
+     * the stack stops it on close unless the caller stops it first.
+     */
+    public Supervised startExtraDeliveryInstance(String name, int port) throws IOException {
+        return startDeliveryInstance(name, port, extras::add);
+    }
+
+    private Supervised startDeliveryInstance(String name, int port, Supervised.Listener listener) throws IOException {
         return JavaApp.start(settings, name, "delivery-streams", port, Map.of(
                 "SPRING_KAFKA_BOOTSTRAP_SERVERS", settings.kafkaBootstrap(),
                 "SPRING_KAFKA_STREAMS_STATE_DIR", settings.stateDir().resolve(name).resolve("streams").toString(),
@@ -233,6 +242,10 @@ public final class Stack implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        synchronized (extras) {
+            extras.forEach(process -> process.stop(Duration.ofSeconds(30)));
+            extras.clear();
+        }
         List<Part> order = new ArrayList<>(List.of(Part.values()));
         Collections.reverse(order);
         for (Part part : order) {

@@ -1,0 +1,122 @@
+package dev.outbox.systemtest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.outbox.events.common.DeliveryAddress;
+import dev.outbox.events.common.OrderLine;
+import dev.outbox.events.order.OrderPlaced;
+import dev.outbox.serde.CachedSchemaRegistryClient;
+import dev.outbox.serde.CountingSchemaRegistryClient;
+import dev.outbox.serde.GenericAvroSerde;
+import dev.outbox.serde.HttpSchemaRegistryClient;
+import dev.outbox.serde.KafkaAvroDeserializer;
+import dev.outbox.serde.KafkaAvroSerializer;
+import dev.outbox.stack.StackSettings;
+import dev.outbox.stack.junit.LocalStackExtension;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The serde against the stack's real schema registry (issue 3's serde checks, with a real server on the other end). */
+@ExtendWith(LocalStackExtension.class)
+class SerdeWithRegistryIT {
+
+    private static StackSettings settings;
+
+    @BeforeAll
+    static void settings(StackSettings s) {
+        settings = s;
+    }
+
+    private static OrderPlaced event(String customer) {
+        return OrderPlaced.newBuilder().setEventId(UUID.randomUUID()).setOrderId(UUID.randomUUID()).setSequence(1)
+                .setOccurredAt(Instant.parse("2026-11-25T12:00:00.250Z")).setCustomerId(customer)
+                .setLines(List.of(new OrderLine("BOOK-1", 3)))
+                .setDeliveryAddress(new DeliveryAddress("Ada", "1 Main St", "London", "N1", "GB", null)).build();
+    }
+
+    @Test
+    void a_specific_record_round_trips_and_any_avro_library_decodes_it_with_the_schema_fetched_by_id() throws Exception {
+        OrderPlaced written = event("c-serde");
+        byte[] bytes;
+        try (KafkaAvroSerializer serializer = new KafkaAvroSerializer()) {
+            serializer.configure(Map.of("schema.registry.url", settings.registryUrl()), false);
+            bytes = serializer.serialize("serde-it", written);
+        }
+        try (KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer()) {
+            deserializer.configure(Map.of("schema.registry.url", settings.registryUrl(), "specific.avro.reader", true), false);
+            assertThat(deserializer.deserialize("serde-it", bytes)).isEqualTo(written);
+        }
+
+        // plain Avro, no serde: header, then the schema from GET /schemas/ids/{id}, then the body
+        assertThat(bytes[0]).isZero();
+        int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(settings.registryUrl() + "/schemas/ids/" + id)).build(), HttpResponse.BodyHandlers.ofString());
+        Schema schema = new Schema.Parser().parse(new ObjectMapper().readTree(response.body()).get("schema").asText());
+        GenericRecord plain = new GenericDatumReader<GenericRecord>(schema)
+                .read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
+        assertThat(plain.get("customerId").toString()).isEqualTo("c-serde");
+        assertThat(plain.get("orderId").toString()).isEqualTo(written.getOrderId().toString());
+        assertThat(plain.get("occurredAt")).isEqualTo(written.getOccurredAt().toEpochMilli());
+    }
+
+    @Test
+    void a_generic_record_round_trips_under_the_topic_name_strategy() {
+        Schema schema = new Schema.Parser().parse("""
+                {"type": "record", "name": "Ping", "namespace": "it", "fields": [{"name": "n", "type": "long"}]}""");
+        GenericRecord ping = new GenericData.Record(schema);
+        ping.put("n", 42L);
+        try (GenericAvroSerde serde = new GenericAvroSerde()) {
+            serde.configure(Map.of("schema.registry.url", settings.registryUrl()), false);
+            byte[] bytes = serde.serializer().serialize("ping-it", ping);
+            assertThat(serde.deserializer().deserialize("ping-it", bytes).get("n")).isEqualTo(42L);
+        }
+        assertThat(get("/subjects")).contains("\"ping-it-value\"");
+    }
+
+    @Test
+    void serialising_100000_records_calls_the_registry_a_bounded_number_of_times() {
+        CountingSchemaRegistryClient counting = new CountingSchemaRegistryClient(
+                new HttpSchemaRegistryClient(settings.registryUrl()));
+        CachedSchemaRegistryClient client = new CachedSchemaRegistryClient(counting);
+        try (KafkaAvroSerializer serializer = new KafkaAvroSerializer(client, Map.of("schema.registry.url",
+                settings.registryUrl()), false);
+             KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer(client, Map.of("schema.registry.url",
+                     settings.registryUrl(), "specific.avro.reader", true), false)) {
+            OrderPlaced event = event("c-cache");
+            for (int i = 0; i < 100_000; i++) {
+                byte[] bytes = serializer.serialize("cache-it", event);
+                if (i % 1000 == 0) {
+                    assertThat(deserializer.deserialize("cache-it", bytes)).isEqualTo(event);
+                }
+            }
+        }
+        assertThat(counting.totalCalls()).as(counting.toString()).isLessThanOrEqualTo(2);
+    }
+
+    private static String get(String path) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(settings.registryUrl() + path))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
