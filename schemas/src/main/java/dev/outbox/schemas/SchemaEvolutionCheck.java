@@ -30,6 +30,12 @@ public final class SchemaEvolutionCheck {
 
     public static void main(String[] args) throws Exception {
         Path released = Path.of(args.length > 0 ? args[0] : "src/main/released");
+        if (args.length > 2 && args[1].equals("release")) {
+            for (String fullName : args[2].split(",")) {
+                System.out.println("[schemas] released " + release(released, fullName.trim()));
+            }
+            return;
+        }
         List<String> problems = checkAll(released, SchemaEvolutionCheck::currentSchema);
         if (!problems.isEmpty()) {
             String report = String.join("\n", problems);
@@ -38,6 +44,23 @@ public final class SchemaEvolutionCheck {
                     + " fields without defaults), or introduce a new event type.");
         }
         System.out.println("[schemas] evolution check passed for every released schema in " + released);
+    }
+
+    /**
+     * Records the current schema of {@code fullName} as its next released version ({@code v<n+1>.avsc}, the schema
+     * with every named type inline), so that later changes are checked against it.
+     */
+    static Path release(Path releasedRoot, String fullName) throws IOException {
+        Path dir = Files.createDirectories(releasedRoot.resolve(fullName));
+        int next;
+        try (Stream<Path> versions = Files.list(dir)) {
+            next = 1 + versions.map(f -> f.getFileName().toString())
+                    .filter(n -> n.matches("v\\d+\\.avsc"))
+                    .mapToInt(n -> Integer.parseInt(n.substring(1, n.length() - 5))).max().orElse(0);
+        }
+        Path file = dir.resolve("v" + next + ".avsc");
+        Files.writeString(file, currentSchema(fullName).toString(true) + System.lineSeparator());
+        return file;
     }
 
     /** The schema the build currently generates for a full name, from its generated class. */
