@@ -3,7 +3,6 @@ package dev.outbox.serde;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.stream.Collectors;
@@ -43,8 +42,7 @@ public class KafkaAvroDeserializer implements Deserializer<Object> {
 
     private static final GenericData RAW = new GenericData();
 
-    private volatile SchemaRegistryClient client;
-    private volatile boolean ownsClient;
+    private final RegistryClientHolder registry = new RegistryClientHolder();
     private volatile boolean isKey;
     private volatile boolean specificReader;
     private volatile boolean logicalTypeConverters;
@@ -62,7 +60,7 @@ public class KafkaAvroDeserializer implements Deserializer<Object> {
      * keeps ownership. Usable at once (generic reader) without {@link #configure}.
      */
     public KafkaAvroDeserializer(SchemaRegistryClient client) {
-        this.client = CachedSchemaRegistryClient.of(Objects.requireNonNull(client, "client"));
+        registry.given(client);
     }
 
     /** Uses the given client and configures at once. */
@@ -86,18 +84,12 @@ public class KafkaAvroDeserializer implements Deserializer<Object> {
         if (specificReader) {
             GeneratedClassTrust.install();
         }
-        if (shared != null) {
-            closeOwnedClient();
-            this.client = shared;
-        } else if (client == null) {
-            this.client = config.createClient();
-            this.ownsClient = true;
-        }
+        registry.configure(config, shared);
     }
 
     /** The (caching) registry client in use; null before {@link #configure} when none was given. */
     public SchemaRegistryClient schemaRegistryClient() {
-        return client;
+        return registry.get();
     }
 
     @Override
@@ -141,11 +133,7 @@ public class KafkaAvroDeserializer implements Deserializer<Object> {
     }
 
     private Reader createReader(String topic, int id) {
-        SchemaRegistryClient registry = client;
-        if (registry == null) {
-            throw new IllegalStateException("KafkaAvroDeserializer is not configured: call configure(...) with "
-                    + AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG + ", or pass a SchemaRegistryClient to the constructor");
-        }
+        SchemaRegistryClient registry = this.registry.require(KafkaAvroDeserializer.class);
         Schema writer;
         try {
             writer = registry.getSchemaById(id);
@@ -215,14 +203,6 @@ public class KafkaAvroDeserializer implements Deserializer<Object> {
 
     @Override
     public void close() {
-        closeOwnedClient();
-    }
-
-    private void closeOwnedClient() {
-        if (ownsClient && client != null) {
-            client.close();
-            client = null;
-            ownsClient = false;
-        }
+        registry.close();
     }
 }

@@ -55,8 +55,7 @@ public class KafkaAvroSerializer implements Serializer<Object> {
     /** Plain generic model for the conversion path: values stay in their raw Avro form. */
     private static final GenericData RAW = new GenericData();
 
-    private volatile SchemaRegistryClient client;
-    private volatile boolean ownsClient;
+    private final RegistryClientHolder registry = new RegistryClientHolder();
     private volatile boolean isKey;
     private volatile boolean autoRegister = true;
     private volatile boolean useLatestVersion;
@@ -76,7 +75,7 @@ public class KafkaAvroSerializer implements Serializer<Object> {
      * configuration; {@link #configure} may still be called to change it.
      */
     public KafkaAvroSerializer(SchemaRegistryClient client) {
-        this.client = CachedSchemaRegistryClient.of(Objects.requireNonNull(client, "client"));
+        registry.given(client);
     }
 
     /** Uses the given client and configures at once (for use outside a Kafka producer, e.g. an outbox writer). */
@@ -96,18 +95,12 @@ public class KafkaAvroSerializer implements Serializer<Object> {
         this.autoRegister = config.autoRegisterSchemas();
         this.useLatestVersion = config.useLatestVersion();
         this.strategy = config.subjectNameStrategy(isKey);
-        if (shared != null) {
-            closeOwnedClient();
-            this.client = shared;
-        } else if (client == null) {
-            this.client = config.createClient();
-            this.ownsClient = true;
-        }
+        registry.configure(config, shared);
     }
 
     /** The (caching) registry client in use; null before {@link #configure} when none was given. */
     public SchemaRegistryClient schemaRegistryClient() {
-        return client;
+        return registry.get();
     }
 
     /**
@@ -176,11 +169,7 @@ public class KafkaAvroSerializer implements Serializer<Object> {
     }
 
     private Target resolve(String topic, Schema schema) {
-        SchemaRegistryClient registry = client;
-        if (registry == null) {
-            throw new IllegalStateException("KafkaAvroSerializer is not configured: call configure(...) with "
-                    + AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG + ", or pass a SchemaRegistryClient to the constructor");
-        }
+        SchemaRegistryClient registry = this.registry.require(KafkaAvroSerializer.class);
         String subject = strategy.subjectName(topic, isKey, schema);
         if (useLatestVersion) {
             SchemaMetadata latest = call(() -> registry.getLatestSchemaMetadata(subject), subject, schema, topic,
@@ -310,14 +299,6 @@ public class KafkaAvroSerializer implements Serializer<Object> {
 
     @Override
     public void close() {
-        closeOwnedClient();
-    }
-
-    private void closeOwnedClient() {
-        if (ownsClient && client != null) {
-            client.close();
-            client = null;
-            ownsClient = false;
-        }
+        registry.close();
     }
 }
