@@ -17,25 +17,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class CachingTest {
 
     private static final int RECORDS = 100_000;
 
-    private FakeSchemaRegistry registry;
-
-    @BeforeEach
-    void startRegistry() {
-        registry = FakeSchemaRegistry.start();
-    }
-
-    @AfterEach
-    void stopRegistry() {
-        registry.close();
-    }
+    @RegisterExtension
+    final FakeSchemaRegistry registry = FakeSchemaRegistry.start();
 
     private static List<OrderPlaced> orders(int n) {
         List<OrderPlaced> orders = new ArrayList<>();

@@ -15,30 +15,20 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ErrorHandlingTest {
 
     private static final HttpSchemaRegistryClient.Settings FAST_RETRIES = new HttpSchemaRegistryClient.Settings(
             2, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofSeconds(5), Duration.ofSeconds(5));
 
-    private FakeSchemaRegistry registry;
-
-    @BeforeEach
-    void startRegistry() {
-        registry = FakeSchemaRegistry.start();
-    }
-
-    @AfterEach
-    void stopRegistry() {
-        registry.close();
-    }
+    @RegisterExtension
+    final FakeSchemaRegistry registry = FakeSchemaRegistry.start();
 
     private KafkaAvroDeserializer deserializer() {
         KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer();
-        deserializer.configure(TestData.config(SCHEMA_REGISTRY_URL_CONFIG, registry.url()), false);
+        deserializer.configure(registry.config(), false);
         return deserializer;
     }
 
@@ -80,7 +70,7 @@ class ErrorHandlingTest {
     void anUnknownSchemaIdIsATypedErrorCarryingTheIdAndIsNotRetried() {
         byte[] payload = {0, 0, 0, 0x27, 0x0f, 2, 4};
         try (KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer()) {
-            deserializer.configure(TestData.config(SCHEMA_REGISTRY_URL_CONFIG, registry.url(),
+            deserializer.configure(registry.config(
                     SCHEMA_REGISTRY_RETRIES_CONFIG, 3, SCHEMA_REGISTRY_RETRY_BACKOFF_MS_CONFIG, 1), false);
 
             assertThatThrownBy(() -> deserializer.deserialize("orders", payload))
@@ -196,7 +186,7 @@ class ErrorHandlingTest {
     void aCorruptBodyNamesTopicAndSchemaId() {
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer();
              KafkaAvroDeserializer deserializer = deserializer()) {
-            serializer.configure(TestData.config(SCHEMA_REGISTRY_URL_CONFIG, registry.url()), false);
+            serializer.configure(registry.config(), false);
             byte[] bytes = serializer.serialize("orders", TestData.orderPlaced(1));
             byte[] truncated = Arrays.copyOf(bytes, 12);
 
@@ -211,8 +201,8 @@ class ErrorHandlingTest {
     void aSpecificReaderWithoutTheGeneratedClassSaysSo() {
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer();
              KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer()) {
-            serializer.configure(TestData.config(SCHEMA_REGISTRY_URL_CONFIG, registry.url()), false);
-            deserializer.configure(TestData.config(SCHEMA_REGISTRY_URL_CONFIG, registry.url(),
+            serializer.configure(registry.config(), false);
+            deserializer.configure(registry.config(
                     SPECIFIC_AVRO_READER_CONFIG, true), false);
             byte[] bytes = serializer.serialize("payments", TestData.payment(TestData.PAYMENT_V1, "p", 1));
 
@@ -230,8 +220,8 @@ class ErrorHandlingTest {
         record.put("name", "x");
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer();
              KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer()) {
-            serializer.configure(TestData.config(SCHEMA_REGISTRY_URL_CONFIG, registry.url()), false);
-            deserializer.configure(TestData.config(SCHEMA_REGISTRY_URL_CONFIG, registry.url(),
+            serializer.configure(registry.config(), false);
+            deserializer.configure(registry.config(
                     SPECIFIC_AVRO_READER_CONFIG, true), false);
             byte[] bytes = serializer.serialize("evil", record);
 

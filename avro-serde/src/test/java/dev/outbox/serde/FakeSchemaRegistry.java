@@ -23,12 +23,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.avro.Schema;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A small in-memory registry speaking the Confluent REST API (the four endpoints the serdes use) with Confluent's
  * error bodies, on the JDK's HttpServer bound to 127.0.0.1 on an ephemeral port. Counts every request.
+ *
+ * <p>A test declares {@code @RegisterExtension final FakeSchemaRegistry registry = FakeSchemaRegistry.start();}: a
+ * fresh registry per test (the field is created with each test instance), stopped after it.
  */
-final class FakeSchemaRegistry implements AutoCloseable {
+final class FakeSchemaRegistry implements AutoCloseable, AfterEachCallback {
 
     static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
@@ -254,6 +259,18 @@ final class FakeSchemaRegistry implements AutoCloseable {
         exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
+    }
+
+    /** The given serde settings plus {@code schema.registry.url} pointing here. */
+    Map<String, Object> config(Object... keysAndValues) {
+        Map<String, Object> config = TestData.config(keysAndValues);
+        config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, url());
+        return config;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.outbox.serde;
 
 import static dev.outbox.serde.AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG;
 import static dev.outbox.serde.AvroSerdeConfig.AVRO_READER_SCHEMA_CONFIG;
-import static dev.outbox.serde.AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG;
 import static dev.outbox.serde.AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG;
 import static dev.outbox.serde.AvroSerdeConfig.USE_LATEST_VERSION_CONFIG;
 import static dev.outbox.serde.TestData.idOf;
@@ -13,43 +12,26 @@ import dev.outbox.events.common.DeliveryAddress;
 import dev.outbox.events.order.OrderPlaced;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.errors.SerializationException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RegistryModesTest {
 
-    private FakeSchemaRegistry registry;
-
-    @BeforeEach
-    void startRegistry() {
-        registry = FakeSchemaRegistry.start();
-    }
-
-    @AfterEach
-    void stopRegistry() {
-        registry.close();
-    }
-
-    private Map<String, Object> config(Object... extra) {
-        Map<String, Object> config = TestData.config(extra);
-        config.put(SCHEMA_REGISTRY_URL_CONFIG, registry.url());
-        return config;
-    }
+    @RegisterExtension
+    final FakeSchemaRegistry registry = FakeSchemaRegistry.start();
 
     @Test
     void withoutAutoRegisterTheSchemaIsLookedUpNotRegistered() {
         int id = registry.registerDirectly("orders-value", OrderPlaced.getClassSchema());
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer();
              KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer()) {
-            serializer.configure(config(AUTO_REGISTER_SCHEMAS_CONFIG, "false"), false);
-            deserializer.configure(config(SPECIFIC_AVRO_READER_CONFIG, true), false);
+            serializer.configure(registry.config(AUTO_REGISTER_SCHEMAS_CONFIG, "false"), false);
+            deserializer.configure(registry.config(SPECIFIC_AVRO_READER_CONFIG, true), false);
             OrderPlaced order = TestData.orderPlaced(1);
 
             byte[] bytes = serializer.serialize("orders", order);
@@ -65,7 +47,7 @@ class RegistryModesTest {
     void withoutAutoRegisterAnUnregisteredSchemaIsATypedErrorAndNothingIsRegistered() {
         registry.registerDirectly("payments-value", TestData.PAYMENT_V2);
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer()) {
-            serializer.configure(config(AUTO_REGISTER_SCHEMAS_CONFIG, false), false);
+            serializer.configure(registry.config(AUTO_REGISTER_SCHEMAS_CONFIG, false), false);
 
             // unknown subject: 40401
             assertThatThrownBy(() -> serializer.serialize("orders", TestData.orderPlaced(1)))
@@ -94,8 +76,8 @@ class RegistryModesTest {
         int v2 = registry.registerDirectly("payments-value", TestData.PAYMENT_V2);
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer();
              KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer()) {
-            serializer.configure(config(USE_LATEST_VERSION_CONFIG, true, AUTO_REGISTER_SCHEMAS_CONFIG, false), false);
-            deserializer.configure(config(), false);
+            serializer.configure(registry.config(USE_LATEST_VERSION_CONFIG, true, AUTO_REGISTER_SCHEMAS_CONFIG, false), false);
+            deserializer.configure(registry.config(), false);
 
             byte[] bytes = serializer.serialize("payments", TestData.payment(TestData.PAYMENT_V1, "p-1", 9.5));
 
@@ -116,8 +98,8 @@ class RegistryModesTest {
         GenericRecord payment = TestData.payment(TestData.PAYMENT_V1, "p-2", 3.0);
         try (KafkaAvroSerializer withLatest = new KafkaAvroSerializer();
              KafkaAvroSerializer plain = new KafkaAvroSerializer()) {
-            withLatest.configure(config(USE_LATEST_VERSION_CONFIG, "true", AUTO_REGISTER_SCHEMAS_CONFIG, "false"), false);
-            plain.configure(config(), false);
+            withLatest.configure(registry.config(USE_LATEST_VERSION_CONFIG, "true", AUTO_REGISTER_SCHEMAS_CONFIG, "false"), false);
+            plain.configure(registry.config(), false);
 
             byte[] bytes = withLatest.serialize("payments", payment);
             byte[] reference = plain.serialize("other", payment);
@@ -135,7 +117,7 @@ class RegistryModesTest {
                   {"name":"id","type":"string"},{"name":"amount","type":"double"},{"name":"payer","type":"string"}]}""");
         registry.registerDirectly("payments-value", needsMore);
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer()) {
-            serializer.configure(config(USE_LATEST_VERSION_CONFIG, true), false);
+            serializer.configure(registry.config(USE_LATEST_VERSION_CONFIG, true), false);
 
             assertThatThrownBy(() -> serializer.serialize("payments", TestData.payment(TestData.PAYMENT_V1, "p", 1)))
                     .isInstanceOf(SerializationException.class)
@@ -147,7 +129,7 @@ class RegistryModesTest {
     @Test
     void useLatestVersionWithoutAnyVersionIsATypedError() {
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer()) {
-            serializer.configure(config(USE_LATEST_VERSION_CONFIG, true), false);
+            serializer.configure(registry.config(USE_LATEST_VERSION_CONFIG, true), false);
 
             assertThatThrownBy(() -> serializer.serialize("payments", TestData.payment(TestData.PAYMENT_V1, "p", 1)))
                     .isInstanceOfSatisfying(SchemaNotRegisteredException.class,
@@ -186,8 +168,8 @@ class RegistryModesTest {
 
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer();
              KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer()) {
-            serializer.configure(config(), false);
-            deserializer.configure(config(SPECIFIC_AVRO_READER_CONFIG, true), false);
+            serializer.configure(registry.config(), false);
+            deserializer.configure(registry.config(SPECIFIC_AVRO_READER_CONFIG, true), false);
 
             byte[] bytes = serializer.serialize("orders", written);
             Object read = deserializer.deserialize("orders", bytes);
@@ -207,8 +189,8 @@ class RegistryModesTest {
     void genericReadsResolveToAConfiguredReaderSchema() {
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer();
              KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer()) {
-            serializer.configure(config(), false);
-            deserializer.configure(config(AVRO_READER_SCHEMA_CONFIG, TestData.PAYMENT_V2.toString()), false);
+            serializer.configure(registry.config(), false);
+            deserializer.configure(registry.config(AVRO_READER_SCHEMA_CONFIG, TestData.PAYMENT_V2.toString()), false);
 
             GenericRecord read = (GenericRecord) deserializer.deserialize("payments",
                     serializer.serialize("payments", TestData.payment(TestData.PAYMENT_V1, "p-3", 1.25)));
@@ -226,8 +208,8 @@ class RegistryModesTest {
                   {"name":"id","type":"string"},{"name":"payer","type":"string"}]}""");
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer();
              KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer()) {
-            serializer.configure(config(), false);
-            deserializer.configure(config(AVRO_READER_SCHEMA_CONFIG, reader.toString()), false);
+            serializer.configure(registry.config(), false);
+            deserializer.configure(registry.config(AVRO_READER_SCHEMA_CONFIG, reader.toString()), false);
             byte[] bytes = serializer.serialize("payments", TestData.payment(TestData.PAYMENT_V1, "p", 1));
 
             assertThatThrownBy(() -> deserializer.deserialize("payments", bytes))

@@ -1,7 +1,6 @@
 package dev.outbox.serde;
 
 import static dev.outbox.serde.AvroSerdeConfig.AVRO_USE_LOGICAL_TYPE_CONVERTERS_CONFIG;
-import static dev.outbox.serde.AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG;
 import static dev.outbox.serde.AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG;
 import static dev.outbox.serde.TestData.idOf;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -24,36 +22,20 @@ import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.util.Utf8;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RoundTripTest {
 
-    private FakeSchemaRegistry registry;
-
-    @BeforeEach
-    void startRegistry() {
-        registry = FakeSchemaRegistry.start();
-    }
-
-    @AfterEach
-    void stopRegistry() {
-        registry.close();
-    }
-
-    private Map<String, Object> config(Object... extra) {
-        Map<String, Object> config = TestData.config(extra);
-        config.put(SCHEMA_REGISTRY_URL_CONFIG, registry.url());
-        return config;
-    }
+    @RegisterExtension
+    final FakeSchemaRegistry registry = FakeSchemaRegistry.start();
 
     @Test
     void specificRecordRoundTripsWithUuidAndInstantFields() {
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer();
              KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer()) {
-            serializer.configure(config(), false);
-            deserializer.configure(config(SPECIFIC_AVRO_READER_CONFIG, "true"), false);
+            serializer.configure(registry.config(), false);
+            deserializer.configure(registry.config(SPECIFIC_AVRO_READER_CONFIG, "true"), false);
             OrderPlaced order = TestData.orderPlaced(1);
 
             byte[] bytes = serializer.serialize("orders", order);
@@ -77,9 +59,9 @@ class RoundTripTest {
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer();
              KafkaAvroDeserializer raw = new KafkaAvroDeserializer();
              KafkaAvroDeserializer converted = new KafkaAvroDeserializer()) {
-            serializer.configure(config(), false);
-            raw.configure(config(), false);
-            converted.configure(config(AVRO_USE_LOGICAL_TYPE_CONVERTERS_CONFIG, true), false);
+            serializer.configure(registry.config(), false);
+            raw.configure(registry.config(), false);
+            converted.configure(registry.config(AVRO_USE_LOGICAL_TYPE_CONVERTERS_CONFIG, true), false);
             byte[] bytes = serializer.serialize("orders", order);
 
             GenericRecord plain = (GenericRecord) raw.deserialize("orders", bytes);
@@ -96,7 +78,7 @@ class RoundTripTest {
     @Test
     void genericRecordRoundTrips() {
         try (GenericAvroSerde serde = new GenericAvroSerde()) {
-            serde.configure(config(), false);
+            serde.configure(registry.config(), false);
             GenericRecord payment = TestData.payment(TestData.PAYMENT_V1, "p-1", 12.5);
 
             byte[] bytes = serde.serializer().serialize("payments", payment);
@@ -122,8 +104,8 @@ class RoundTripTest {
         stamp.put("at", at);
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer();
              KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer()) {
-            serializer.configure(config(), false);
-            deserializer.configure(config(AVRO_USE_LOGICAL_TYPE_CONVERTERS_CONFIG, "true"), false);
+            serializer.configure(registry.config(), false);
+            deserializer.configure(registry.config(AVRO_USE_LOGICAL_TYPE_CONVERTERS_CONFIG, "true"), false);
 
             GenericRecord back = (GenericRecord) deserializer.deserialize("stamps",
                     serializer.serialize("stamps", stamp));
@@ -137,8 +119,8 @@ class RoundTripTest {
     void keysAndValuesUseTheirOwnSubjects() {
         try (SpecificAvroSerde<OrderPlaced> keySerde = new SpecificAvroSerde<>();
              SpecificAvroSerde<OrderPlaced> valueSerde = new SpecificAvroSerde<>()) {
-            keySerde.configure(config(), true);
-            valueSerde.configure(config(), false);
+            keySerde.configure(registry.config(), true);
+            valueSerde.configure(registry.config(), false);
             OrderPlaced key = TestData.orderPlaced(1);
             OrderPlaced value = TestData.orderPlaced(2);
 
@@ -157,10 +139,10 @@ class RoundTripTest {
              KafkaAvroDeserializer keyReader = new KafkaAvroDeserializer();
              KafkaAvroSerializer values = new KafkaAvroSerializer();
              KafkaAvroDeserializer valueReader = new KafkaAvroDeserializer()) {
-            keys.configure(config(), true);
-            keyReader.configure(config(SPECIFIC_AVRO_READER_CONFIG, true), true);
-            values.configure(config(), false);
-            valueReader.configure(config(), false);
+            keys.configure(registry.config(), true);
+            keyReader.configure(registry.config(SPECIFIC_AVRO_READER_CONFIG, true), true);
+            values.configure(registry.config(), false);
+            valueReader.configure(registry.config(), false);
 
             assertThat(keyReader.deserialize("t", keys.serialize("t", "order-42"))).isEqualTo("order-42");
             assertThat(valueReader.deserialize("t", values.serialize("t", 42L))).isEqualTo(42L);
@@ -180,8 +162,8 @@ class RoundTripTest {
     void nullIsATombstoneBothWaysWithoutAskingTheRegistry() {
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer();
              KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer()) {
-            serializer.configure(config(), false);
-            deserializer.configure(config(SPECIFIC_AVRO_READER_CONFIG, true), false);
+            serializer.configure(registry.config(), false);
+            deserializer.configure(registry.config(SPECIFIC_AVRO_READER_CONFIG, true), false);
 
             assertThat(serializer.serialize("orders", null)).isNull();
             assertThat(deserializer.deserialize("orders", null)).isNull();
@@ -194,7 +176,7 @@ class RoundTripTest {
         OrderPlaced order = TestData.orderPlaced(3);
         byte[] bytes;
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer()) {
-            serializer.configure(config(), false);
+            serializer.configure(registry.config(), false);
             bytes = serializer.serialize("orders", order);
         }
         int id = ByteBuffer.wrap(bytes, 1, 4).getInt();

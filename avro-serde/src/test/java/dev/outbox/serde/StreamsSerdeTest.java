@@ -21,24 +21,14 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The serdes inside Kafka Streams: instantiated and configured by Streams from class names, as an app would. */
 class StreamsSerdeTest {
 
-    private FakeSchemaRegistry registry;
-
-    @BeforeEach
-    void startRegistry() {
-        registry = FakeSchemaRegistry.start();
-    }
-
-    @AfterEach
-    void stopRegistry() {
-        registry.close();
-    }
+    @RegisterExtension
+    final FakeSchemaRegistry registry = FakeSchemaRegistry.start();
 
     private Properties streamsConfig(String valueSubjectNameStrategy) {
         Properties props = new Properties();

@@ -1,7 +1,6 @@
 package dev.outbox.serde;
 
 import static dev.outbox.serde.AvroSerdeConfig.KEY_SUBJECT_NAME_STRATEGY_CONFIG;
-import static dev.outbox.serde.AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG;
 import static dev.outbox.serde.AvroSerdeConfig.VALUE_SUBJECT_NAME_STRATEGY_CONFIG;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,9 +11,8 @@ import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,17 +34,8 @@ class SubjectNameStrategyTest {
         }
     }
 
-    private FakeSchemaRegistry registry;
-
-    @BeforeEach
-    void startRegistry() {
-        registry = FakeSchemaRegistry.start();
-    }
-
-    @AfterEach
-    void stopRegistry() {
-        registry.close();
-    }
+    @RegisterExtension
+    final FakeSchemaRegistry registry = FakeSchemaRegistry.start();
 
     static Stream<Arguments> strategies() {
         return Stream.of(
@@ -71,7 +60,7 @@ class SubjectNameStrategyTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("strategies")
     void registersUnderTheSubjectTheStrategyNames(String label, Object strategy, boolean isKey, String expected) {
-        Map<String, Object> config = TestData.config(SCHEMA_REGISTRY_URL_CONFIG, registry.url(),
+        Map<String, Object> config = registry.config(
                 "test.subject.prefix", "custom");
         if (strategy != null) {
             config.put(isKey ? KEY_SUBJECT_NAME_STRATEGY_CONFIG : VALUE_SUBJECT_NAME_STRATEGY_CONFIG, strategy);
@@ -79,7 +68,7 @@ class SubjectNameStrategyTest {
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer();
              KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer()) {
             serializer.configure(config, isKey);
-            deserializer.configure(TestData.config(SCHEMA_REGISTRY_URL_CONFIG, registry.url(),
+            deserializer.configure(registry.config(
                     AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG, true), isKey);
             OrderPlaced order = TestData.orderPlaced(1);
 
@@ -92,7 +81,7 @@ class SubjectNameStrategyTest {
 
     @Test
     void keyAndValueStrategiesAreIndependent() {
-        Map<String, Object> config = TestData.config(SCHEMA_REGISTRY_URL_CONFIG, registry.url(),
+        Map<String, Object> config = registry.config(
                 KEY_SUBJECT_NAME_STRATEGY_CONFIG, "io.confluent.kafka.serializers.subject.TopicNameStrategy",
                 VALUE_SUBJECT_NAME_STRATEGY_CONFIG, "io.confluent.kafka.serializers.subject.RecordNameStrategy");
         try (KafkaAvroSerializer keys = new KafkaAvroSerializer();
@@ -110,7 +99,7 @@ class SubjectNameStrategyTest {
     @Test
     void recordNameStrategiesRefuseUnnamedSchemas() {
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer()) {
-            serializer.configure(TestData.config(SCHEMA_REGISTRY_URL_CONFIG, registry.url(),
+            serializer.configure(registry.config(
                     KEY_SUBJECT_NAME_STRATEGY_CONFIG, "io.confluent.kafka.serializers.subject.RecordNameStrategy"), true);
 
             assertThatThrownBy(() -> serializer.serialize("orders", "order-1"))
@@ -124,7 +113,7 @@ class SubjectNameStrategyTest {
     @Test
     void anUnknownStrategyClassIsAConfigErrorNamingTheKey() {
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer()) {
-            Map<String, Object> config = TestData.config(SCHEMA_REGISTRY_URL_CONFIG, registry.url(),
+            Map<String, Object> config = registry.config(
                     VALUE_SUBJECT_NAME_STRATEGY_CONFIG, "io.confluent.kafka.serializers.subject.NoSuchStrategy");
             assertThatThrownBy(() -> serializer.configure(config, false))
                     .isInstanceOf(ConfigException.class)
@@ -137,7 +126,7 @@ class SubjectNameStrategyTest {
     @Test
     void aClassNotImplementingTheInterfaceIsRefused() {
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer()) {
-            Map<String, Object> config = TestData.config(SCHEMA_REGISTRY_URL_CONFIG, registry.url(),
+            Map<String, Object> config = registry.config(
                     VALUE_SUBJECT_NAME_STRATEGY_CONFIG, "java.lang.String");
             assertThatThrownBy(() -> serializer.configure(config, false))
                     .isInstanceOf(ConfigException.class)
