@@ -124,19 +124,12 @@ public final class Stack implements AutoCloseable {
 
     private void startParts(Set<Part> parts) {
         CompletableFuture<Void> none = CompletableFuture.completedFuture(null);
-        CompletableFuture<Void> mariadb = parts.contains(Part.MARIADB) ? part(Part.MARIADB, none, l -> MariaDb.start(settings, l)) : none;
-        CompletableFuture<Void> kafka = parts.contains(Part.KAFKA) ? part(Part.KAFKA, none, l -> KafkaBroker.start(settings, l)) : none;
-        CompletableFuture<Void> registry = parts.contains(Part.REGISTRY) ? part(Part.REGISTRY, mariadb, l -> startRegistry(l)) : none;
-        CompletableFuture<Void> orderApi = parts.contains(Part.ORDER_API)
-                ? part(Part.ORDER_API, CompletableFuture.allOf(mariadb, registry), l -> startOrderApi(l)) : none;
-        CompletableFuture<Void> connect = parts.contains(Part.CONNECT)
-                ? part(Part.CONNECT, CompletableFuture.allOf(kafka, mariadb), l -> {
-                    Supervised worker = Connect.startWorker(settings, l);
-                    Connect.registerConnector(settings, worker);
-                    return worker;
-                }) : none;
-        CompletableFuture<Void> delivery = parts.contains(Part.DELIVERY)
-                ? part(Part.DELIVERY, CompletableFuture.allOf(kafka, registry), l -> startDelivery(l)) : none;
+        CompletableFuture<Void> mariadb = startIf(parts, Part.MARIADB, none);
+        CompletableFuture<Void> kafka = startIf(parts, Part.KAFKA, none);
+        CompletableFuture<Void> registry = startIf(parts, Part.REGISTRY, mariadb);
+        CompletableFuture<Void> orderApi = startIf(parts, Part.ORDER_API, CompletableFuture.allOf(mariadb, registry));
+        CompletableFuture<Void> connect = startIf(parts, Part.CONNECT, CompletableFuture.allOf(kafka, mariadb));
+        CompletableFuture<Void> delivery = startIf(parts, Part.DELIVERY, CompletableFuture.allOf(kafka, registry));
         CompletableFuture<Void> all = CompletableFuture.allOf(mariadb, kafka, registry, orderApi, connect, delivery);
         // fail fast: the first part that fails ends the wait, instead of waiting for the others' timeouts
         Stream.of(mariadb, kafka, registry, orderApi, connect, delivery)
@@ -145,6 +138,30 @@ public final class Stack implements AutoCloseable {
                     return null;
                 }));
         all.join();
+    }
+
+    private CompletableFuture<Void> startIf(Set<Part> parts, Part part, CompletableFuture<Void> after) {
+        return parts.contains(part) ? part(part, after, starter(part, true)) : CompletableFuture.completedFuture(null);
+    }
+
+    /** How each part starts; {@code firstStart} registers the connector, a restart only waits for its task. */
+    private Starter starter(Part part, boolean firstStart) {
+        return switch (part) {
+            case MARIADB -> l -> MariaDb.start(settings, l);
+            case KAFKA -> l -> KafkaBroker.start(settings, l);
+            case REGISTRY -> this::startRegistry;
+            case CONNECT -> l -> {
+                Supervised worker = Connect.startWorker(settings, l);
+                if (firstStart) {
+                    Connect.registerConnector(settings, worker);
+                } else {
+                    Connect.awaitTaskRunning(settings, worker, Duration.ofSeconds(60));
+                }
+                return worker;
+            };
+            case ORDER_API -> this::startOrderApi;
+            case DELIVERY -> this::startDelivery;
+        };
     }
 
     interface Starter {
@@ -223,19 +240,7 @@ public final class Stack implements AutoCloseable {
 
     public void restart(Part part) {
         stop(part);
-        CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
-        switch (part) {
-            case MARIADB -> part(part, done, l -> MariaDb.start(settings, l)).join();
-            case KAFKA -> part(part, done, l -> KafkaBroker.start(settings, l)).join();
-            case REGISTRY -> part(part, done, l -> startRegistry(l)).join();
-            case CONNECT -> part(part, done, l -> {
-                Supervised worker = Connect.startWorker(settings, l);
-                Connect.awaitTaskRunning(settings, worker, Duration.ofSeconds(60));
-                return worker;
-            }).join();
-            case ORDER_API -> part(part, done, l -> startOrderApi(l)).join();
-            case DELIVERY -> part(part, done, l -> startDelivery(l)).join();
-        }
+        part(part, CompletableFuture.completedFuture(null), starter(part, false)).join();
     }
 
     /** Stops every part it started, apps first, the database last. */

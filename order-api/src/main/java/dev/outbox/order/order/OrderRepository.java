@@ -43,24 +43,15 @@ public class OrderRepository {
     }
 
     public Mono<Void> insert(Order order) {
-        Mono<Long> orderRow = db.sql("""
+        DatabaseClient.GenericExecuteSpec orderRow = db.sql("""
                         INSERT INTO customer_order (id, customer_id, status, recipient, street, city, postal_code,
                             country, instructions, cancel_reason, version, placed_at, updated_at)
                         VALUES (:id, :customerId, :status, :recipient, :street, :city, :postalCode, :country,
-                            :instructions, NULL, :version, :placedAt, :updatedAt)""")
-                .bind("id", order.id().toString())
+                            :instructions, :cancelReason, :version, :placedAt, :updatedAt)""")
                 .bind("customerId", order.customerId())
-                .bind("status", order.status().name())
-                .bind("recipient", order.deliveryAddress().recipient())
-                .bind("street", order.deliveryAddress().street())
-                .bind("city", order.deliveryAddress().city())
-                .bind("postalCode", order.deliveryAddress().postalCode())
-                .bind("country", order.deliveryAddress().country())
-                .bind("instructions", nullable(order.deliveryAddress().instructions()))
-                .bind("version", order.version())
                 .bind("placedAt", utc(order.placedAt()))
-                .bind("updatedAt", utc(order.updatedAt()))
-                .fetch().rowsUpdated();
+                .bind("id", order.id().toString());
+        orderRow = bindState(orderRow, order);
         StringBuilder sql = new StringBuilder("INSERT INTO order_line (order_id, line_no, sku, quantity) VALUES ");
         for (int i = 0; i < order.lines().size(); i++) {
             sql.append(i == 0 ? "" : ", ").append("(:id, ").append(i + 1).append(", :sku").append(i)
@@ -70,30 +61,34 @@ public class OrderRepository {
         for (int i = 0; i < order.lines().size(); i++) {
             lines = lines.bind("sku" + i, order.lines().get(i).sku()).bind("qty" + i, order.lines().get(i).quantity());
         }
-        return orderRow.then(lines.fetch().rowsUpdated()).then();
+        return orderRow.fetch().rowsUpdated().then(lines.fetch().rowsUpdated()).then();
     }
 
     /** Saves the new state if nobody changed the order since {@code expectedVersion}; emits false otherwise. */
     public Mono<Boolean> update(Order order, long expectedVersion) {
-        return db.sql("""
+        DatabaseClient.GenericExecuteSpec update = db.sql("""
                         UPDATE customer_order SET status = :status, recipient = :recipient, street = :street,
                             city = :city, postal_code = :postalCode, country = :country, instructions = :instructions,
                             cancel_reason = :cancelReason, version = :version, updated_at = :updatedAt
                         WHERE id = :id AND version = :expected""")
-                .bind("status", order.status().name())
-                .bind("recipient", order.deliveryAddress().recipient())
-                .bind("street", order.deliveryAddress().street())
-                .bind("city", order.deliveryAddress().city())
-                .bind("postalCode", order.deliveryAddress().postalCode())
-                .bind("country", order.deliveryAddress().country())
-                .bind("instructions", nullable(order.deliveryAddress().instructions()))
+                .bind("id", order.id().toString())
+                .bind("expected", expectedVersion);
+        return bindState(update, order).fetch().rowsUpdated().map(updated -> updated == 1);
+    }
+
+    /** The columns a change can move: status, address, cancellation, version and time. */
+    private static DatabaseClient.GenericExecuteSpec bindState(DatabaseClient.GenericExecuteSpec spec, Order order) {
+        Address address = order.deliveryAddress();
+        return spec.bind("status", order.status().name())
+                .bind("recipient", address.recipient())
+                .bind("street", address.street())
+                .bind("city", address.city())
+                .bind("postalCode", address.postalCode())
+                .bind("country", address.country())
+                .bind("instructions", nullable(address.instructions()))
                 .bind("cancelReason", nullable(order.cancelReason()))
                 .bind("version", order.version())
-                .bind("updatedAt", utc(order.updatedAt()))
-                .bind("id", order.id().toString())
-                .bind("expected", expectedVersion)
-                .fetch().rowsUpdated()
-                .map(updated -> updated == 1);
+                .bind("updatedAt", utc(order.updatedAt()));
     }
 
     /** One joined row, read while the driver's row is valid: the order's columns repeat on every line. */

@@ -100,8 +100,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     protected Mono<ResponseEntity<Object>> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
                                                                   HttpStatusCode status, ServerWebExchange exchange) {
         if (causedBy(ex, DataBufferLimitException.class)) {
-            return Mono.just(ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(ProblemDetail.forStatusAndDetail(
-                    HttpStatus.CONTENT_TOO_LARGE, "The request body is larger than allowed.")));
+            return Mono.just(ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(tooLarge()));
         }
         return super.handleExceptionInternal(ex, body, headers, status, exchange);
     }
@@ -118,6 +117,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 .sorted().collect(Collectors.joining("; ")) + ".");
         problem.setProperty("errors", errors);
         return handleExceptionInternal(ex, problem, headers, status, exchange);
+    }
+
+    /** A body without Content-Length that outgrew spring.codec.max-in-memory-size while being read. */
+    private static ProblemDetail tooLarge() {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, "The request body is larger than allowed.");
     }
 
     private ResponseEntity<ProblemDetail> serviceUnavailable(Exception e) {
