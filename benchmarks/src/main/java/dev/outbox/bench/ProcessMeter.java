@@ -1,0 +1,86 @@
+package dev.outbox.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * CPU time and resident memory of the stack's processes, read from {@code /proc}: the parts' pids come from the
+ * local stack's pid files, the load generator is this JVM. CPU is user + system time in clock ticks (100 per second on
+ * Linux), so a window's CPU divided by the orders in it is CPU per order.
+ */
+final class ProcessMeter {
+
+    /** The parts in the order tables show them; pid file names of the local stack. */
+    static final List<String> PARTS = List.of("mariadb", "kafka", "connect", "registry", "order-api", "delivery");
+    static final String LOAD_GENERATOR = "load-generator";
+    private static final double TICKS_PER_SECOND = 100.0;
+
+    private final Map<String, Long> pids = new LinkedHashMap<>();
+
+    /** The processes named in {@code pidDir} (missing ones are left out: a stack elsewhere has no pid files here). */
+    ProcessMeter(Path pidDir) {
+        for (String part : PARTS) {
+            Path file = pidDir.resolve(part + ".pid");
+            try {
+                long pid = Long.parseLong(Files.readString(file).trim());
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    pids.put(part, pid);
+                }
+            } catch (IOException | NumberFormatException e) {
+                // not a local stack part we can see: measured without it
+            }
+        }
+        pids.put(LOAD_GENERATOR, ProcessHandle.current().pid());
+    }
+
+    Map<String, Long> pids() {
+        return pids;
+    }
+
+    /** CPU seconds used so far by each process. */
+    Map<String, Double> cpuSeconds() {
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        pids.forEach((name, pid) -> cpu.put(name, readCpu(pid)));
+        return cpu;
+    }
+
+    /** Resident set size of each process, in MiB. */
+    Map<String, Double> rssMiB() {
+        Map<String, Double> rss = new LinkedHashMap<>();
+        pids.forEach((name, pid) -> rss.put(name, readRss(pid)));
+        return rss;
+    }
+
+    static Map<String, Double> delta(Map<String, Double> before, Map<String, Double> after) {
+        Map<String, Double> d = new LinkedHashMap<>();
+        after.forEach((name, value) -> d.put(name, value - before.getOrDefault(name, value)));
+        return d;
+    }
+
+    private static double readCpu(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // the command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long utime = Long.parseLong(fields[11]);
+            long stime = Long.parseLong(fields[12]);
+            return (utime + stime) / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static double readRss(long pid) {
+        try (Stream<String> lines = Files.lines(Path.of("/proc", Long.toString(pid), "status"))) {
+            return lines.filter(l -> l.startsWith("VmRSS:")).findFirst()
+                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0).orElse(Double.NaN);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+}
