@@ -6,8 +6,6 @@ import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,23 +19,22 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Times are wall-clock, not record timestamps: "seen within the last N days" should not depend on what
  * timestamp the connector put on a record. The id is recorded only after the record was processed downstream, so a
- * record that failed (and went to the dead-letter topic) is not remembered, and can be replayed once fixed.
+ * record that failed (and went to the dead-letter topic) is not remembered, and can be replayed once fixed. A record
+ * held back downstream (it came before an earlier event of its order) counts as processed; should it be
+ * dead-lettered later (its gap timed out), the processor that held it forgets its id ({@link SeenEventIds#forget}).
  */
 public final class DeduplicateByEventId<K, V> implements Processor<K, V, K, V> {
 
     private static final Logger log = LoggerFactory.getLogger(DeduplicateByEventId.class);
 
-    private final String storeName;
-    private final long retentionMs;
+    private final SeenEventIds seen;
     private final Function<V, String> eventIdOf;
     private final DeliveryMetrics metrics;
     private ProcessorContext<K, V> context;
-    private WindowStore<String, Long> seen;
 
     public DeduplicateByEventId(String storeName, Duration retention, Function<V, String> eventIdOf,
                                 DeliveryMetrics metrics) {
-        this.storeName = storeName;
-        this.retentionMs = retention.toMillis();
+        this.seen = new SeenEventIds(storeName, retention);
         this.eventIdOf = eventIdOf;
         this.metrics = metrics;
     }
@@ -45,22 +42,20 @@ public final class DeduplicateByEventId<K, V> implements Processor<K, V, K, V> {
     @Override
     public void init(ProcessorContext<K, V> context) {
         this.context = context;
-        this.seen = context.getStateStore(storeName);
+        seen.init(context);
     }
 
     @Override
     public void process(Record<K, V> record) {
         String eventId = eventIdOf.apply(record.value());
         long now = context.currentSystemTimeMs();
-        try (WindowStoreIterator<Long> earlier = seen.fetch(eventId, Math.max(0, now - retentionMs), now + retentionMs)) {
-            if (earlier.hasNext()) {
-                metrics.duplicateDropped();
-                log.debug("Dropping duplicate event {} (order {}), first seen at {}", eventId, record.key(),
-                        earlier.next().value);
-                return;
-            }
+        Long firstSeen = seen.firstSeen(eventId, now);
+        if (firstSeen != null) {
+            metrics.duplicateDropped();
+            log.debug("Dropping duplicate event {} (order {}), first seen at {}", eventId, record.key(), firstSeen);
+            return;
         }
         context.forward(record);
-        seen.put(eventId, now, now);
+        seen.remember(eventId, now);
     }
 }

@@ -2,6 +2,7 @@ package dev.outbox.delivery.delivery;
 
 import dev.outbox.delivery.delivery.DeliveryInput.CommandReceived;
 import dev.outbox.delivery.delivery.DeliveryInput.OrderEventReceived;
+import dev.outbox.delivery.dedup.SeenEventIds;
 import dev.outbox.delivery.dlq.DeadLetters;
 import dev.outbox.delivery.dlq.OriginalRecord;
 import dev.outbox.delivery.metrics.DeliveryMetrics;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -47,7 +49,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Order events are applied in their order's sequence. One that arrives after a gap is held in the
  * {@code pending-order-events} store until the missing ones come; a wall-clock punctuator gives up waiting after the
- * gap timeout, applies what it holds and notes the skipped numbers in the history.
+ * gap timeout, applies what it holds and notes the skipped numbers in the history. A held-back event that goes to
+ * the dead-letter topic instead has its id forgotten by the dedup step's store: it was not processed, so its replay
+ * must not be dropped as a duplicate.
  *
  * <p>Each decision is written as: the view to the store, each new history entry to the status topic, the decided
  * delivery events to the events topic, the command's result to the results topic, all in the task's exactly-once
@@ -72,6 +76,7 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
     private final Duration gapTimeout;
     private final Duration gapCheckInterval;
     private final Deserializer<Object> orderEventDeserializer;
+    private final SeenEventIds seenEventIds;
     private final Outputs outputs;
     private final DeliveryMetrics metrics;
 
@@ -80,14 +85,15 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
     private KeyValueStore<String, PendingOrderEvent> pending;
 
     public DeliveryProcessor(Delivery delivery, String deliveriesStore, String pendingStore, Duration gapTimeout,
-                             Duration gapCheckInterval, Deserializer<Object> orderEventDeserializer, Outputs outputs,
-                             DeliveryMetrics metrics) {
+                             Duration gapCheckInterval, Deserializer<Object> orderEventDeserializer,
+                             SeenEventIds seenEventIds, Outputs outputs, DeliveryMetrics metrics) {
         this.delivery = delivery;
         this.deliveriesStore = deliveriesStore;
         this.pendingStore = pendingStore;
         this.gapTimeout = gapTimeout;
         this.gapCheckInterval = gapCheckInterval;
         this.orderEventDeserializer = orderEventDeserializer;
+        this.seenEventIds = seenEventIds;
         this.outputs = outputs;
         this.metrics = metrics;
     }
@@ -97,6 +103,7 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
         this.context = context;
         this.deliveries = context.getStateStore(deliveriesStore);
         this.pending = context.getStateStore(pendingStore);
+        seenEventIds.init(context);
         // wall-clock, not stream time: a gap must time out even when no further records arrive
         context.schedule(gapCheckInterval, PunctuationType.WALL_CLOCK_TIME, this::applyOverdueEvents);
     }
@@ -160,7 +167,7 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
             TraceContext trace = TraceContext.fromHeaders(entry.value.original().headers());
             try (TraceContext.Scope ignored = trace.inMdc()) {
                 DeliveryView current = view;
-                Decision decision = decideOrDeadLetter(entry, () -> delivery.apply(current, event, now()));
+                Decision decision = decideOrDeadLetter(entry, event, () -> delivery.apply(current, event, now()));
                 if (decision == null) {
                     return;
                 }
@@ -200,7 +207,7 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
                     break; // a newer gap, with its own time still to run
                 }
                 if (view == null && fit == Delivery.Fit.EARLY) {
-                    deadLetter(entry, DeadLetters.STAGE_GAP_TIMEOUT, new IllegalStateException("no OrderPlaced for order "
+                    deadLetter(entry, event.eventId().toString(), DeadLetters.STAGE_GAP_TIMEOUT, new IllegalStateException("no OrderPlaced for order "
                             + orderId + " within " + gapTimeout + "; " + event.type() + " #" + event.sequence()
                             + " cannot be applied"));
                     continue;
@@ -213,7 +220,7 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
                 TraceContext trace = TraceContext.fromHeaders(entry.value.original().headers());
                 try (TraceContext.Scope ignored = trace.inMdc()) {
                     DeliveryView current = view;
-                    Decision decision = decideOrDeadLetter(entry,
+                    Decision decision = decideOrDeadLetter(entry, event,
                             () -> delivery.applyAfterGap(current, event, Instant.ofEpochMilli(now)));
                     if (decision == null) {
                         break;
@@ -240,7 +247,10 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
         return entries;
     }
 
-    /** Decodes a held-back event again; one that no longer decodes is dead-lettered (and null returned). */
+    /**
+     * Decodes a held-back event again; one that no longer decodes is dead-lettered (and null returned). Its id is
+     * then taken from the {@value #EVENT_ID_HEADER} header Debezium's outbox router puts on every order event.
+     */
     private OrderEvent decodeOrDeadLetter(KeyValue<String, PendingOrderEvent> entry) {
         OriginalRecord original = entry.value.original();
         try {
@@ -249,7 +259,7 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
         } catch (StreamsException e) {
             throw e;
         } catch (RuntimeException e) {
-            deadLetter(entry, DeadLetters.STAGE_DECODE, e);
+            deadLetter(entry, eventIdHeader(original), DeadLetters.STAGE_DECODE, e);
             return null;
         }
     }
@@ -258,23 +268,34 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
      * Decides for a held-back event; if that throws, the event is dead-lettered (it was already taken from its
      * source record, which is processed and may have changed the view, so the source record must not be).
      */
-    private Decision decideOrDeadLetter(KeyValue<String, PendingOrderEvent> entry,
+    private Decision decideOrDeadLetter(KeyValue<String, PendingOrderEvent> entry, OrderEvent event,
                                         Supplier<Decision> decide) {
         try {
             return decide.get();
         } catch (StreamsException e) {
             throw e;
         } catch (RuntimeException e) {
-            deadLetter(entry, DeadLetters.STAGE_PROCESS, e);
+            deadLetter(entry, event.eventId().toString(), DeadLetters.STAGE_PROCESS, e);
             return null;
         }
     }
 
-    private void deadLetter(KeyValue<String, PendingOrderEvent> entry, String stage, RuntimeException reason) {
+    /**
+     * Dead-letters a held-back event, and forgets its id: the dedup step recorded it when it passed the event on, but
+     * it was never applied, so a replay from the dead-letter topic must be processed, not dropped as a duplicate.
+     */
+    private void deadLetter(KeyValue<String, PendingOrderEvent> entry, String eventId, String stage,
+                            RuntimeException reason) {
         OriginalRecord original = entry.value.original();
         log.warn("Dead-lettering held-back record {}-{}@{}: {}", original.topic(), original.partition(),
                 original.offset(), DeadLetters.reason(reason));
         pending.delete(entry.key);
+        if (eventId != null) {
+            seenEventIds.forget(eventId, context.currentSystemTimeMs());
+        } else {
+            log.warn("Held-back record {}-{}@{} has no event id: a replay of it may be dropped as a duplicate",
+                    original.topic(), original.partition(), original.offset());
+        }
         context.forward(DeadLetters.deadLetter(original, stage, reason), outputs.deadLetters());
         metrics.deadLettered(original.topic(), stage);
     }
@@ -320,6 +341,11 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
             context.forward(new Record<>(orderId, decision.result(), timestamp, trace.addTo(new RecordHeaders())),
                     outputs.commandResults());
         }
+    }
+
+    private static String eventIdHeader(OriginalRecord original) {
+        Header header = original.headers().lastHeader(EVENT_ID_HEADER);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private Instant now() {

@@ -1,6 +1,7 @@
 package dev.outbox.delivery.delivery;
 
 import dev.outbox.delivery.dedup.DeduplicateByEventId;
+import dev.outbox.delivery.dedup.SeenEventIds;
 import dev.outbox.delivery.delivery.DeliveryInput.CommandReceived;
 import dev.outbox.delivery.delivery.DeliveryInput.OrderEventReceived;
 import dev.outbox.delivery.dlq.DecodeOrDeadLetter;
@@ -132,7 +133,10 @@ public final class DeliveryTopology {
         // 3. one processor owns the deliveries: order events and commands of an order, one at a time
         topology.addProcessor(DELIVERIES, () -> new DeliveryProcessor(delivery, DELIVERIES_STORE,
                 PENDING_ORDER_EVENTS_STORE, settings.gapTimeout(), settings.gapCheckInterval(), avroDeserializer,
-                outputs, metrics), DEDUPLICATE, DECODE_COMMANDS);
+                new SeenEventIds(ORDER_EVENT_IDS_STORE, settings.dedupRetention()), outputs, metrics),
+                DEDUPLICATE, DECODE_COMMANDS);
+        // the deliveries processor forgets the ids of held-back events it dead-letters, so they can be replayed
+        topology.connectProcessorAndStateStores(DELIVERIES, ORDER_EVENT_IDS_STORE);
         // caching off: interactive queries and the next record see each write at once (no cache to flush)
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DELIVERIES_STORE),
                 Serdes.String(), viewSerde).withCachingDisabled(), DELIVERIES);

@@ -294,6 +294,31 @@ class DeliveryTopologyTest {
             assertThat(topology.count(DeliveryMetrics.DEAD_LETTERS, "stage", DeadLetters.STAGE_GAP_TIMEOUT))
                     .isEqualTo(1);
         }
+
+        @Test
+        void aHeldBackEventThatWasDeadLetteredIsNotADuplicateWhenReplayed() {
+            topology.orderEvent(cancelled(orderId, 2));          // its OrderPlaced is late: held back
+            topology.advanceWallClock(Duration.ofSeconds(31));   // given up on: dead-lettered
+            TestRecord<byte[], byte[]> dead = topology.deadLetters().get(0);
+            topology.orderEvent(placed(orderId));
+
+            // replayed from the dead-letter topic as it is there, well within the dedup retention
+            topology.rawOrderEvent(dead.key(), dead.value(), new RecordHeaders(dead.headers().toArray()));
+
+            assertThat(topology.count(DeliveryMetrics.DUPLICATES_DROPPED)).isZero();
+            assertThat(topology.view(orderId).getStatus()).isEqualTo(DeliveryStatus.CANCELLED);
+            assertThat(topology.view(orderId).getOrderSequence()).isEqualTo(2);
+        }
+
+        @Test
+        void anEventResentWhileHeldBackIsStillADuplicate() {
+            OrderCancelled early = cancelled(orderId, 2);
+            topology.orderEvent(early);
+            topology.orderEvent(early);
+
+            assertThat(topology.count(DeliveryMetrics.DUPLICATES_DROPPED)).isEqualTo(1);
+            assertThat(remainingPending()).isEqualTo(1);
+        }
     }
 
     @Nested
