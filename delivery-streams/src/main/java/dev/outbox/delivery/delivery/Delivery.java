@@ -34,8 +34,10 @@ import org.apache.avro.specific.SpecificRecord;
  * <p>Order events come from the order service, which has already decided them: they are facts, so they are never
  * refused, only applied or, when they come too late to change the delivery (a cancellation after pickup), recorded
  * in the history as {@code rejected}. Commands are requests, and are refused when the delivery's status forbids them.
+ *
+ * <p>Not final only so that tests can hand the processor decisions that cannot be published.
  */
-public final class Delivery {
+public class Delivery {
 
     /** History {@code cause} of the entry recording that missing order events were given up on. */
     public static final String GAP_SKIPPED = "OrderEventGapSkipped";

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -55,7 +56,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each decision is written as: the view to the store, each new history entry to the status topic, the decided
  * delivery events to the events topic, the command's result to the results topic, all in the task's exactly-once
- * transaction, all carrying the trace context of the record that caused them.
+ * transaction, all carrying the trace context of the record that caused them. All of a decision's writes happen or
+ * none: every record is built first ({@link #prepare}), and only then is anything written ({@link #write}). A decision
+ * that cannot be prepared has written nothing when its record goes to the dead-letter topic; what can still fail
+ * while writing is Streams' own trouble (a sink that cannot serialise, a fenced producer), which fails the task, so
+ * the transaction is aborted and the store restored from its changelog.
  */
 public final class DeliveryProcessor implements Processor<String, DeliveryInput, Object, Object> {
 
@@ -141,7 +146,7 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
             }
             case NEXT -> {
                 Decision decision = delivery.apply(view, event, now());
-                publish(orderId, decision, received.trace());
+                write(prepare(orderId, decision, received.trace()));
                 metrics.applied(event.type());
                 applyBufferedSuccessors(orderId, decision.view());
             }
@@ -167,13 +172,14 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
             TraceContext trace = TraceContext.fromHeaders(entry.value.original().headers());
             try (TraceContext.Scope ignored = trace.inMdc()) {
                 DeliveryView current = view;
-                Decision decision = decideOrDeadLetter(entry, event, () -> delivery.apply(current, event, now()));
-                if (decision == null) {
+                Prepared prepared = prepareOrDeadLetter(entry, event,
+                        () -> prepare(orderId, delivery.apply(current, event, now()), trace));
+                if (prepared == null) {
                     return;
                 }
-                publish(orderId, decision, trace);
+                write(prepared);
                 metrics.applied(event.type());
-                view = decision.view();
+                view = prepared.decision().view();
                 log.info("Applied held-back {} #{} of order {}", event.type(), event.sequence(), orderId);
             }
         }
@@ -220,19 +226,19 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
                 TraceContext trace = TraceContext.fromHeaders(entry.value.original().headers());
                 try (TraceContext.Scope ignored = trace.inMdc()) {
                     DeliveryView current = view;
-                    Decision decision = decideOrDeadLetter(entry, event,
-                            () -> delivery.applyAfterGap(current, event, Instant.ofEpochMilli(now)));
-                    if (decision == null) {
+                    Prepared prepared = prepareOrDeadLetter(entry, event, () -> prepare(orderId,
+                            delivery.applyAfterGap(current, event, Instant.ofEpochMilli(now)), trace));
+                    if (prepared == null) {
                         break;
                     }
-                    publish(orderId, decision, trace);
+                    write(prepared);
                     metrics.applied(event.type());
                     if (fit == Delivery.Fit.EARLY) {
                         metrics.gapSkipped();
                         log.warn("Gap timeout for order {}: applied {} #{} without sequence {}..{}", orderId,
                                 event.type(), event.sequence(), view.getOrderSequence() + 1, event.sequence() - 1);
                     }
-                    view = decision.view();
+                    view = prepared.decision().view();
                 }
             }
         });
@@ -265,13 +271,14 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
     }
 
     /**
-     * Decides for a held-back event; if that throws, the event is dead-lettered (it was already taken from its
-     * source record, which is processed and may have changed the view, so the source record must not be).
+     * Decides for a held-back event and prepares its writes; if that throws, the event is dead-lettered (it was
+     * already taken from its source record, which is processed and may have changed the view, so the source record
+     * must not be).
      */
-    private Decision decideOrDeadLetter(KeyValue<String, PendingOrderEvent> entry, OrderEvent event,
-                                        Supplier<Decision> decide) {
+    private Prepared prepareOrDeadLetter(KeyValue<String, PendingOrderEvent> entry, OrderEvent event,
+                                         Supplier<Prepared> decideAndPrepare) {
         try {
-            return decide.get();
+            return decideAndPrepare.get();
         } catch (StreamsException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -306,7 +313,7 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
     private void onCommand(String orderId, CommandReceived received) {
         DeliveryCommand command = received.command();
         Decision decision = delivery.decide(deliveries.get(orderId), command, now());
-        publish(orderId, decision, received.trace());
+        write(prepare(orderId, decision, received.trace()));
         metrics.commandDecided(decision.result().getOutcome());
         if (decision.viewChanged()) {
             log.debug("Command {} on order {}: {} -> {}", command.getCommandId(), orderId,
@@ -320,26 +327,52 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
 
     // ---------------------------------------------------------------------------------------------------------------
 
-    private void publish(String orderId, Decision decision, TraceContext trace) {
-        if (decision.viewChanged()) {
-            deliveries.put(orderId, decision.view());
-        }
+    /** A decision and every write it makes, built and checked, none of them made yet. */
+    private record Prepared(String orderId, Decision decision, List<Output> outputs) {
+    }
+
+    /** A record for one of the child nodes. */
+    private record Output(Record<Object, Object> record, String child) {
+    }
+
+    /**
+     * Builds every record the decision writes. Whatever can fail in turning a decision into records fails here,
+     * before anything was written.
+     */
+    private Prepared prepare(String orderId, Decision decision, TraceContext trace) {
         long timestamp = context.currentSystemTimeMs();
+        List<Output> writes = new ArrayList<>();
         for (StatusTransition transition : decision.newHistory()) {
             DeliveryStatusChanged changed = new DeliveryStatusChanged(decision.view().getOrderId(), transition);
-            context.forward(new Record<>(orderId, changed, timestamp, trace.addTo(new RecordHeaders())),
-                    outputs.statusChanges());
+            writes.add(new Output(new Record<>(orderId, changed, timestamp, trace.addTo(new RecordHeaders())),
+                    outputs.statusChanges()));
         }
         for (SpecificRecord event : decision.events()) {
+            Schema.Field eventIdField = event.getSchema().getField("eventId");
+            Object eventId = eventIdField == null ? null : event.get(eventIdField.pos());
+            if (eventId == null) {
+                throw new IllegalStateException("decided " + event.getSchema().getFullName() + " for order " + orderId
+                        + " has no eventId");
+            }
             Headers headers = trace.addTo(new RecordHeaders());
             headers.add(EVENT_TYPE_HEADER, event.getSchema().getName().getBytes(StandardCharsets.UTF_8));
-            Object eventId = event.get(event.getSchema().getField("eventId").pos());
-            headers.add(EVENT_ID_HEADER, String.valueOf(eventId).getBytes(StandardCharsets.UTF_8));
-            context.forward(new Record<>(orderId, event, timestamp, headers), outputs.deliveryEvents());
+            headers.add(EVENT_ID_HEADER, eventId.toString().getBytes(StandardCharsets.UTF_8));
+            writes.add(new Output(new Record<>(orderId, event, timestamp, headers), outputs.deliveryEvents()));
         }
         if (decision.result() != null) {
-            context.forward(new Record<>(orderId, decision.result(), timestamp, trace.addTo(new RecordHeaders())),
-                    outputs.commandResults());
+            writes.add(new Output(new Record<>(orderId, decision.result(), timestamp,
+                    trace.addTo(new RecordHeaders())), outputs.commandResults()));
+        }
+        return new Prepared(orderId, decision, writes);
+    }
+
+    /** Makes the prepared writes: the view first, then the records. */
+    private void write(Prepared prepared) {
+        if (prepared.decision().viewChanged()) {
+            deliveries.put(prepared.orderId(), prepared.decision().view());
+        }
+        for (Output output : prepared.outputs()) {
+            context.forward(output.record(), output.child());
         }
     }
 

@@ -80,10 +80,18 @@ public final class DeliveryTopology {
     private final SchemaRegistryClient registry;
     private final DeliveryMetrics metrics;
 
+    private final Delivery delivery;
+
     public DeliveryTopology(Settings settings, SchemaRegistryClient registry, DeliveryMetrics metrics) {
+        this(settings, registry, metrics, new Delivery(settings.maxFailedAttempts()));
+    }
+
+    /** With another decider (tests). */
+    DeliveryTopology(Settings settings, SchemaRegistryClient registry, DeliveryMetrics metrics, Delivery delivery) {
         this.settings = settings;
         this.registry = registry;
         this.metrics = metrics;
+        this.delivery = delivery;
     }
 
     public Topology build() {
@@ -105,7 +113,6 @@ public final class DeliveryTopology {
         KafkaAvroSerializer avroSerializer = new KafkaAvroSerializer(registry, avroConfig, false);
         SpecificAvroSerde<DeliveryView> viewSerde = new SpecificAvroSerde<>(registry);
         viewSerde.configure(avroConfig, false);
-        Delivery delivery = new Delivery(settings.maxFailedAttempts());
         DeliveryProcessor.Outputs outputs = new DeliveryProcessor.Outputs(EVENTS_SINK, STATUS_SINK, RESULTS_SINK,
                 DEAD_LETTER_SINK);
 

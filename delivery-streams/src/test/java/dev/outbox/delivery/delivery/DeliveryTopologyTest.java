@@ -461,6 +461,87 @@ class DeliveryTopologyTest {
     }
 
     @Nested
+    class AllOrNothing {
+
+        @Test
+        void aCommandWhoseDecisionCannotBePublishedWritesNothingAndIsDeadLettered() {
+            try (TopologyHarness broken = new TopologyHarness(new UnpublishableDecisions(sequence -> false))) {
+                broken.orderEvent(placed(orderId));
+                broken.status();
+
+                broken.command(assign(orderId, "c-1"));
+
+                DeliveryView view = broken.view(orderId);
+                assertThat(view.getStatus()).isEqualTo(DeliveryStatus.AWAITING_COURIER);
+                assertThat(view.getCourierId()).isNull();
+                assertThat(view.getHistory()).hasSize(1);
+                assertThat(broken.status()).isEmpty();
+                assertThat(broken.events()).isEmpty();
+                assertThat(broken.results()).isEmpty();
+                assertThat(broken.deadLetters()).singleElement().satisfies(record -> {
+                    assertThat(header(record.headers(), DeadLetters.SOURCE_TOPIC)).isEqualTo("delivery.commands");
+                    assertThat(header(record.headers(), DeadLetters.STAGE)).isEqualTo(DeadLetters.STAGE_PROCESS);
+                });
+            }
+        }
+
+        @Test
+        void aHeldBackEventWhoseDecisionCannotBePublishedIsDeadLetteredAloneAndWritesNothing() {
+            try (TopologyHarness broken = new TopologyHarness(new UnpublishableDecisions(sequence -> sequence == 3))) {
+                broken.orderEvent(placed(orderId));
+                broken.orderEvent(addressChanged(orderId, 3, "3 Third Road")); // offset 1: held back
+                broken.status();
+
+                broken.orderEvent(addressChanged(orderId, 2, "2 Second Road")); // offset 2: applied, then 3 fails
+
+                DeliveryView view = broken.view(orderId);
+                assertThat(view.getOrderSequence()).isEqualTo(2);
+                assertThat(view.getDeliveryAddress().getStreet()).isEqualTo("2 Second Road");
+                assertThat(transitions(broken.status())).extracting(StatusTransition::getNote)
+                        .singleElement().asString().contains("2 Second Road");
+                // the held-back event is dead-lettered, not the one that was applied
+                assertThat(broken.deadLetters()).singleElement().satisfies(record -> {
+                    assertThat(header(record.headers(), DeadLetters.SOURCE_OFFSET)).isEqualTo("1");
+                    assertThat(header(record.headers(), DeadLetters.STAGE)).isEqualTo(DeadLetters.STAGE_PROCESS);
+                });
+                assertThat(broken.pending().approximateNumEntries()).isZero();
+            }
+        }
+    }
+
+    /**
+     * Decides like {@link Delivery}, but adds to commands' decisions, and to those of order events of the given
+     * sequences, an "event" that has no event id, so it cannot be published (as a bug in the decider would).
+     */
+    static final class UnpublishableDecisions extends Delivery {
+
+        private final java.util.function.LongPredicate breaksOrderEvent;
+
+        UnpublishableDecisions(java.util.function.LongPredicate breaksOrderEvent) {
+            super(3);
+            this.breaksOrderEvent = breaksOrderEvent;
+        }
+
+        @Override
+        public Decision decide(DeliveryView view, DeliveryCommand command, java.time.Instant now) {
+            return unpublishable(super.decide(view, command, now));
+        }
+
+        @Override
+        public Decision apply(DeliveryView view, OrderEvent event, java.time.Instant now) {
+            Decision decision = super.apply(view, event, now);
+            return breaksOrderEvent.test(event.sequence()) ? unpublishable(decision) : decision;
+        }
+
+        private static Decision unpublishable(Decision decision) {
+            List<org.apache.avro.specific.SpecificRecord> events = new java.util.ArrayList<>(decision.events());
+            events.add(new dev.outbox.events.delivery.ConfirmPickup()); // a record without an eventId field
+            return new Decision(decision.view(), decision.viewChanged(), decision.newHistory(), events,
+                    decision.result());
+        }
+    }
+
+    @Nested
     class DeadLetterTopic {
 
         @Test

@@ -51,11 +51,24 @@ final class TopologyHarness implements AutoCloseable {
     private final Path stateDir;
 
     TopologyHarness() {
-        this(new DeliveryTopology.Settings(DeliveryTopics.defaults(), Duration.ofDays(7), Duration.ofSeconds(30),
-                Duration.ofSeconds(1), 3));
+        this(defaultSettings());
+    }
+
+    static DeliveryTopology.Settings defaultSettings() {
+        return new DeliveryTopology.Settings(DeliveryTopics.defaults(), Duration.ofDays(7), Duration.ofSeconds(30),
+                Duration.ofSeconds(1), 3);
     }
 
     TopologyHarness(DeliveryTopology.Settings settings) {
+        this(settings, new Delivery(settings.maxFailedAttempts()));
+    }
+
+    /** With another decider, e.g. one whose decisions cannot be published. */
+    TopologyHarness(Delivery delivery) {
+        this(defaultSettings(), delivery);
+    }
+
+    TopologyHarness(DeliveryTopology.Settings settings, Delivery delivery) {
         this.settings = settings;
         try {
             stateDir = Files.createTempDirectory("delivery-topology-test");
@@ -68,7 +81,7 @@ final class TopologyHarness implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        DeliveryTopology topology = new DeliveryTopology(settings, registry, new DeliveryMetrics(meters));
+        DeliveryTopology topology = new DeliveryTopology(settings, registry, new DeliveryMetrics(meters), delivery);
         driver = new TopologyTestDriver(topology.build(), props, START);
 
         // what the order API / Debezium and the command endpoint write: Avro, one subject per record type
