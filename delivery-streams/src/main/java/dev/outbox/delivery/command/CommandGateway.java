@@ -86,7 +86,8 @@ public class CommandGateway implements DisposableBean {
                     .onErrorMap(e -> !(e instanceof ErrorResponseException),
                             e -> Problems.unavailable("The command could not be sent to Kafka: " + e.getMessage(),
                                     Duration.ofSeconds(1)))
-                    .then(Mono.fromFuture(result))
+                    // suppressCancel: a retry waiting here under the same command id shares the future
+                    .then(Mono.fromFuture(result, true))
                     .timeout(timeout, Mono.error(() -> Problems.commandTimeout(orderId, commandId.toString(), timeout)))
                     .doFinally(signal -> pending.forget(commandId));
         });

@@ -16,11 +16,12 @@ public class PendingCommands {
 
     private final ConcurrentMap<UUID, CompletableFuture<DeliveryCommandResult>> waiting = new ConcurrentHashMap<>();
 
-    /** Registers the command before it is sent, so its result cannot arrive unnoticed. */
+    /**
+     * Registers the command before it is sent, so its result cannot arrive unnoticed. A retry of a command that is
+     * still waiting here (the same Idempotency-Key, hence the same id) waits for the same result.
+     */
     public CompletableFuture<DeliveryCommandResult> expect(UUID commandId) {
-        CompletableFuture<DeliveryCommandResult> answer = new CompletableFuture<>();
-        waiting.put(commandId, answer);
-        return answer;
+        return waiting.computeIfAbsent(commandId, id -> new CompletableFuture<>());
     }
 
     /** Completes the waiting request, if this instance sent the command; results of others are ignored. */
@@ -28,6 +29,14 @@ public class PendingCommands {
         CompletableFuture<DeliveryCommandResult> answer = waiting.remove(result.getCommandId());
         if (answer != null) {
             answer.complete(result);
+        }
+    }
+
+    /** Fails the waiting request, if this instance sent the command. */
+    public void fail(UUID commandId, Throwable error) {
+        CompletableFuture<DeliveryCommandResult> answer = waiting.remove(commandId);
+        if (answer != null) {
+            answer.completeExceptionally(error);
         }
     }
 

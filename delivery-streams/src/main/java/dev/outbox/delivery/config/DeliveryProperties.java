@@ -52,8 +52,13 @@ public record DeliveryProperties(
                               @DefaultValue("1s") Duration gapCheckInterval) {
     }
 
-    /** @param timeout how long an HTTP command waits for its result before answering 504 */
-    public record Command(@DefaultValue("5s") Duration timeout) {
+    /**
+     * @param timeout              how long an HTTP command waits for its result before answering 504
+     * @param idempotencyRetention how long a decided command is remembered by its id: a retry with the same
+     *                             Idempotency-Key within this time gets the first result and is not decided again
+     */
+    public record Command(@DefaultValue("5s") Duration timeout,
+                          @DefaultValue("24h") Duration idempotencyRetention) {
     }
 
     /**
@@ -68,6 +73,6 @@ public record DeliveryProperties(
 
     public DeliveryTopology.Settings topologySettings() {
         return new DeliveryTopology.Settings(topics.names(), dedup.retention(), orderEvents.gapTimeout(),
-                orderEvents.gapCheckInterval(), maxFailedAttempts);
+                orderEvents.gapCheckInterval(), maxFailedAttempts, command.idempotencyRetention());
     }
 }

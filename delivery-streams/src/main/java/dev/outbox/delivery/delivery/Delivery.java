@@ -181,6 +181,11 @@ public class Delivery {
                 return answer(view, command, CommandOutcome.REJECTED, "courierId must not be blank", now);
             }
             String previous = view.getCourierId();
+            if (status == DeliveryStatus.COURIER_ASSIGNED && assign.getCourierId().equals(previous)) {
+                // already so: accepted, but nothing happened, so no event and no history entry
+                return answer(view, command, CommandOutcome.ACCEPTED, "courier " + previous + " is already assigned",
+                        now);
+            }
             CourierAssigned event = new CourierAssigned(eventId(command, "CourierAssigned"), view.getOrderId(),
                     command.getCommandId(), now, assign.getCourierId());
             String note = previous == null || status == DeliveryStatus.AWAITING_COURIER

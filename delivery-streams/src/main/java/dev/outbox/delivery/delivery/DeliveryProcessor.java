@@ -7,7 +7,9 @@ import dev.outbox.delivery.dlq.DeadLetters;
 import dev.outbox.delivery.dlq.OriginalRecord;
 import dev.outbox.delivery.metrics.DeliveryMetrics;
 import dev.outbox.delivery.trace.TraceContext;
+import dev.outbox.events.delivery.CommandOutcome;
 import dev.outbox.events.delivery.DeliveryCommand;
+import dev.outbox.events.delivery.DeliveryCommandResult;
 import dev.outbox.events.delivery.DeliveryStatusChanged;
 import dev.outbox.events.delivery.DeliveryView;
 import dev.outbox.events.delivery.StatusTransition;
@@ -68,6 +70,11 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
     public static final String EVENT_TYPE_HEADER = "eventType";
     /** Header carrying the event id on {@code delivery.events}, as Debezium's {@code id} on order events. */
     public static final String EVENT_ID_HEADER = "id";
+    /**
+     * Header {@code true} on a command result refusing a command whose id was already used for another command
+     * (a client's Idempotency-Key reused with another request); the HTTP side answers it 422.
+     */
+    public static final String COMMAND_ID_REUSED_HEADER = "commandIdReused";
 
     /** Names of the child nodes this processor forwards to. */
     public record Outputs(String deliveryEvents, String statusChanges, String commandResults, String deadLetters) {
@@ -82,6 +89,7 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
     private final Duration gapCheckInterval;
     private final Deserializer<Object> orderEventDeserializer;
     private final SeenEventIds seenEventIds;
+    private final DecidedCommands decidedCommands;
     private final Outputs outputs;
     private final DeliveryMetrics metrics;
 
@@ -91,7 +99,8 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
 
     public DeliveryProcessor(Delivery delivery, String deliveriesStore, String pendingStore, Duration gapTimeout,
                              Duration gapCheckInterval, Deserializer<Object> orderEventDeserializer,
-                             SeenEventIds seenEventIds, Outputs outputs, DeliveryMetrics metrics) {
+                             SeenEventIds seenEventIds, DecidedCommands decidedCommands, Outputs outputs,
+                             DeliveryMetrics metrics) {
         this.delivery = delivery;
         this.deliveriesStore = deliveriesStore;
         this.pendingStore = pendingStore;
@@ -99,6 +108,7 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
         this.gapCheckInterval = gapCheckInterval;
         this.orderEventDeserializer = orderEventDeserializer;
         this.seenEventIds = seenEventIds;
+        this.decidedCommands = decidedCommands;
         this.outputs = outputs;
         this.metrics = metrics;
     }
@@ -109,6 +119,7 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
         this.deliveries = context.getStateStore(deliveriesStore);
         this.pending = context.getStateStore(pendingStore);
         seenEventIds.init(context);
+        decidedCommands.init(context);
         // wall-clock, not stream time: a gap must time out even when no further records arrive
         context.schedule(gapCheckInterval, PunctuationType.WALL_CLOCK_TIME, this::applyOverdueEvents);
     }
@@ -310,10 +321,25 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
     // ---------------------------------------------------------------------------------------------------------------
     // commands
 
+    /**
+     * Decides a command, once: a command whose id was decided before (a client's retry under the same
+     * Idempotency-Key, see {@link DecidedCommands}) is answered with the first result and changes nothing; one whose
+     * id was used for another request is refused, also changing nothing.
+     */
     private void onCommand(String orderId, CommandReceived received) {
         DeliveryCommand command = received.command();
+        String commandId = command.getCommandId().toString();
+        long nowMs = context.currentSystemTimeMs();
+        String fingerprint = DecidedCommands.fingerprint(command);
+        DecidedCommands.Decided earlier = decidedCommands.find(commandId, nowMs);
+        if (earlier != null) {
+            answerRepeated(orderId, command, earlier, fingerprint, received.trace());
+            return;
+        }
         Decision decision = delivery.decide(deliveries.get(orderId), command, now());
-        write(prepare(orderId, decision, received.trace()));
+        Prepared prepared = prepare(orderId, decision, received.trace());
+        byte[] decided = decidedCommands.serialize(new DecidedCommands.Decided(fingerprint, decision.result()));
+        write(prepared, commandId, decided, nowMs);
         metrics.commandDecided(decision.result().getOutcome());
         if (decision.viewChanged()) {
             log.debug("Command {} on order {}: {} -> {}", command.getCommandId(), orderId,
@@ -323,6 +349,30 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
                     command.getCommand() == null ? null : command.getCommand().getClass().getSimpleName(),
                     decision.result().getOutcome(), decision.result().getReason());
         }
+    }
+
+    private void answerRepeated(String orderId, DeliveryCommand command, DecidedCommands.Decided earlier,
+                                String fingerprint, TraceContext trace) {
+        Headers headers = trace.addTo(new RecordHeaders());
+        DeliveryCommandResult answer;
+        if (earlier.fingerprint().equals(fingerprint)) {
+            answer = earlier.result();
+            log.info("Command {} on order {} was decided before ({}): answering with that result again",
+                    command.getCommandId(), orderId, answer.getOutcome());
+        } else {
+            DeliveryView view = deliveries.get(orderId);
+            answer = new DeliveryCommandResult(command.getCommandId(), command.getOrderId(), CommandOutcome.REJECTED,
+                    view == null ? null : view.getStatus(), "command id " + command.getCommandId() + " was already "
+                    + "used for another command (an Idempotency-Key reused with another request); nothing was done",
+                    now());
+            headers.add(COMMAND_ID_REUSED_HEADER, "true".getBytes(StandardCharsets.UTF_8));
+            log.warn("Command {} on order {} reuses the id of another command: refused", command.getCommandId(),
+                    orderId);
+        }
+        metrics.commandRepeated(answer == earlier.result());
+        Output result = new Output(new Record<>(orderId, answer, context.currentSystemTimeMs(), headers),
+                outputs.commandResults());
+        write(new Prepared(orderId, new Decision(null, false, List.of(), List.of(), answer), List.of(result)));
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -368,8 +418,16 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
 
     /** Makes the prepared writes: the view first, then the records. */
     private void write(Prepared prepared) {
+        write(prepared, null, null, 0);
+    }
+
+    /** ... and, for a command, remembers it as decided (already serialised: only Streams' own errors remain). */
+    private void write(Prepared prepared, String commandId, byte[] decided, long now) {
         if (prepared.decision().viewChanged()) {
             deliveries.put(prepared.orderId(), prepared.decision().view());
+        }
+        if (commandId != null) {
+            decidedCommands.remember(commandId, decided, now);
         }
         for (Output output : prepared.outputs()) {
             context.forward(output.record(), output.child());

@@ -9,6 +9,7 @@ import dev.outbox.delivery.dlq.OriginalRecord;
 import dev.outbox.delivery.metrics.DeliveryMetrics;
 import dev.outbox.delivery.trace.TraceContext;
 import dev.outbox.events.delivery.DeliveryCommand;
+import dev.outbox.events.delivery.DeliveryCommandResult;
 import dev.outbox.events.delivery.DeliveryView;
 import dev.outbox.serde.AvroSerdeConfig;
 import dev.outbox.serde.KafkaAvroDeserializer;
@@ -33,6 +34,7 @@ import org.apache.kafka.streams.state.Stores;
  *  delivery.commands ─▶ decode-delivery-commands ─────────────────────▶ deliveries ──▶ delivery.events
  *                         │                                             [deliveries]  ─▶ delivery.status
  *                         │                                   [pending-order-events]  ─▶ delivery.command-results
+ *                         │                             [delivery-command-decisions]
  *                         ▼                                                  │
  *                    delivery.dlq ◀──────────────────────────────────────────┘ (held-back events that never apply)
  * </pre>
@@ -49,6 +51,7 @@ public final class DeliveryTopology {
     public static final String DELIVERIES_STORE = "deliveries";
     public static final String PENDING_ORDER_EVENTS_STORE = "pending-order-events";
     public static final String ORDER_EVENT_IDS_STORE = "order-event-ids";
+    public static final String COMMAND_DECISIONS_STORE = "delivery-command-decisions";
 
     static final String ORDER_EVENTS_SOURCE = "order-events";
     static final String COMMANDS_SOURCE = "delivery-commands";
@@ -66,13 +69,15 @@ public final class DeliveryTopology {
      * @param gapTimeout        how long a held-back order event waits for the missing earlier ones
      * @param gapCheckInterval  how often (wall clock) held-back events are checked against the gap timeout
      * @param maxFailedAttempts failed delivery attempts after which a delivery is FAILED
+     * @param commandRetention  how long a decided command id is remembered, so that a retry of the command (same
+     *                          Idempotency-Key) is answered with its first result instead of being decided again
      */
     public record Settings(DeliveryTopics topics, Duration dedupRetention, Duration gapTimeout,
-                           Duration gapCheckInterval, int maxFailedAttempts) {
+                           Duration gapCheckInterval, int maxFailedAttempts, Duration commandRetention) {
 
         public static Settings defaults() {
             return new Settings(DeliveryTopics.defaults(), Duration.ofDays(7), Duration.ofSeconds(30),
-                    Duration.ofSeconds(1), 3);
+                    Duration.ofSeconds(1), 3, Duration.ofHours(24));
         }
     }
 
@@ -113,6 +118,8 @@ public final class DeliveryTopology {
         KafkaAvroSerializer avroSerializer = new KafkaAvroSerializer(registry, avroConfig, false);
         SpecificAvroSerde<DeliveryView> viewSerde = new SpecificAvroSerde<>(registry);
         viewSerde.configure(avroConfig, false);
+        SpecificAvroSerde<DeliveryCommandResult> resultSerde = new SpecificAvroSerde<>(registry);
+        resultSerde.configure(avroConfig, false);
         DeliveryProcessor.Outputs outputs = new DeliveryProcessor.Outputs(EVENTS_SINK, STATUS_SINK, RESULTS_SINK,
                 DEAD_LETTER_SINK);
 
@@ -140,8 +147,9 @@ public final class DeliveryTopology {
         // 3. one processor owns the deliveries: order events and commands of an order, one at a time
         topology.addProcessor(DELIVERIES, () -> new DeliveryProcessor(delivery, DELIVERIES_STORE,
                 PENDING_ORDER_EVENTS_STORE, settings.gapTimeout(), settings.gapCheckInterval(), avroDeserializer,
-                new SeenEventIds(ORDER_EVENT_IDS_STORE, settings.dedupRetention()), outputs, metrics),
-                DEDUPLICATE, DECODE_COMMANDS);
+                new SeenEventIds(ORDER_EVENT_IDS_STORE, settings.dedupRetention()),
+                new DecidedCommands(COMMAND_DECISIONS_STORE, settings.commandRetention(), resultSerde), outputs,
+                metrics), DEDUPLICATE, DECODE_COMMANDS);
         // the deliveries processor forgets the ids of held-back events it dead-letters, so they can be replayed
         topology.connectProcessorAndStateStores(DELIVERIES, ORDER_EVENT_IDS_STORE);
         // caching off: interactive queries and the next record see each write at once (no cache to flush)
@@ -149,6 +157,12 @@ public final class DeliveryTopology {
                 Serdes.String(), viewSerde).withCachingDisabled(), DELIVERIES);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_ORDER_EVENTS_STORE),
                 Serdes.String(), new PendingOrderEvent.StoreSerde()).withCachingDisabled(), DELIVERIES);
+        // decided command ids with their results: a retried command is answered, not decided again
+        topology.addStateStore(Stores.windowStoreBuilder(
+                        Stores.persistentWindowStore(COMMAND_DECISIONS_STORE, settings.commandRetention(),
+                                settings.commandRetention(), false),
+                        Serdes.String(), Serdes.ByteArray())
+                .withCachingDisabled(), DELIVERIES);
 
         // 4. outputs, keyed by order id (so partitioned like the inputs)
         StringSerializer keys = new StringSerializer();

@@ -3,7 +3,9 @@ package dev.outbox.delivery.feed;
 import dev.outbox.delivery.command.PendingCommands;
 import dev.outbox.delivery.config.DeliveryProperties;
 import dev.outbox.delivery.config.KafkaStreamsConfig;
+import dev.outbox.delivery.delivery.DeliveryProcessor;
 import dev.outbox.delivery.query.StatusChanges;
+import dev.outbox.delivery.web.Problems;
 import dev.outbox.events.delivery.DeliveryCommandResult;
 import dev.outbox.events.delivery.DeliveryStatusChanged;
 import dev.outbox.serde.AvroSerdeConfig;
@@ -302,7 +304,12 @@ public class DeliveryOutputsFeed implements SmartLifecycle {
             return;
         }
         if (value instanceof DeliveryCommandResult result) {
-            pendingCommands.complete(result);
+            if (record.headers().lastHeader(DeliveryProcessor.COMMAND_ID_REUSED_HEADER) != null) {
+                pendingCommands.fail(result.getCommandId(), Problems.idempotencyKeyReused(
+                        result.getOrderId().toString(), result.getCommandId().toString()));
+            } else {
+                pendingCommands.complete(result);
+            }
         } else if (value instanceof DeliveryStatusChanged change) {
             statusChanges.publish(change);
         }

@@ -21,6 +21,7 @@ public class DeliveryMetrics {
     public static final String ORDER_EVENTS_BUFFERED = "delivery.order.events.buffered";
     public static final String ORDER_EVENTS_GAP_SKIPPED = "delivery.order.events.gap.skipped";
     public static final String COMMANDS_DECIDED = "delivery.commands.decided";
+    public static final String COMMANDS_REPEATED = "delivery.commands.repeated";
 
     private final MeterRegistry registry;
     private final Counter duplicates;
@@ -28,6 +29,8 @@ public class DeliveryMetrics {
     private final Counter buffered;
     private final Counter gapSkipped;
     private final Map<CommandOutcome, Counter> commands = new EnumMap<>(CommandOutcome.class);
+    private final Counter repeatedSame;
+    private final Counter repeatedDifferent;
     private final Map<String, Counter> applied = new ConcurrentHashMap<>();
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
 
@@ -43,6 +46,12 @@ public class DeliveryMetrics {
         this.gapSkipped = Counter.builder(ORDER_EVENTS_GAP_SKIPPED)
                 .description("Order events applied without the missing earlier ones, after the gap timeout")
                 .register(registry);
+        this.repeatedSame = Counter.builder(COMMANDS_REPEATED).tag("request", "same")
+                .description("Commands received again under an id already decided (a retry), answered with the first "
+                        + "result; request=different: the id was used for another request, refused").register(registry);
+        this.repeatedDifferent = Counter.builder(COMMANDS_REPEATED).tag("request", "different")
+                .description("Commands received again under an id already decided (a retry), answered with the first "
+                        + "result; request=different: the id was used for another request, refused").register(registry);
         for (CommandOutcome outcome : CommandOutcome.values()) {
             commands.put(outcome, Counter.builder(COMMANDS_DECIDED).tag("outcome", outcome.name())
                     .description("Delivery commands decided, by outcome").register(registry));
@@ -76,6 +85,10 @@ public class DeliveryMetrics {
 
     public void commandDecided(CommandOutcome outcome) {
         commands.get(outcome).increment();
+    }
+
+    public void commandRepeated(boolean sameRequest) {
+        (sameRequest ? repeatedSame : repeatedDifferent).increment();
     }
 
     public void deadLettered(String sourceTopic, String stage) {

@@ -72,7 +72,15 @@ public final class Problems {
     public static ErrorResponseException commandTimeout(String orderId, String commandId, Duration timeout) {
         return problem(HttpStatus.GATEWAY_TIMEOUT, "command-timeout", "No decision in time",
                 "The command was sent but its result did not arrive within " + timeout.toMillis() + " ms; it may "
-                        + "still be decided. Check the delivery before retrying.",
+                        + "still be decided. A retry with the same Idempotency-Key is decided at most once and "
+                        + "answered with the first result; without one, check the delivery before retrying.",
+                properties("orderId", orderId, "commandId", commandId));
+    }
+
+    /** 422: the Idempotency-Key (the command id derived from it) was already used for another request. */
+    public static ErrorResponseException idempotencyKeyReused(String orderId, String commandId) {
+        return problem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused", "Idempotency-Key reused",
+                "This Idempotency-Key was already used for another request on this delivery; nothing was done.",
                 properties("orderId", orderId, "commandId", commandId));
     }
 

@@ -373,6 +373,89 @@ class DeliveryTopologyTest {
         }
 
         @Test
+        void assigningTheCourierAlreadyAssignedAddsNoHistory() {
+            topology.orderEvent(placed(orderId));
+            for (int i = 0; i < 50; i++) {
+                topology.command(assign(orderId, "c-1"));
+            }
+
+            DeliveryView view = topology.view(orderId);
+            assertThat(view.getCourierId()).isEqualTo("c-1");
+            assertThat(view.getHistory()).extracting(StatusTransition::getTo)
+                    .containsExactly(DeliveryStatus.AWAITING_COURIER, DeliveryStatus.COURIER_ASSIGNED);
+            assertThat(topology.events()).hasSize(1);
+            List<DeliveryCommandResult> results = results();
+            assertThat(results).hasSize(50);
+            assertThat(results).extracting(DeliveryCommandResult::getOutcome).containsOnly(CommandOutcome.ACCEPTED);
+            assertThat(results).extracting(DeliveryCommandResult::getStatus)
+                    .containsOnly(DeliveryStatus.COURIER_ASSIGNED);
+        }
+
+        @Test
+        void aCommandReceivedTwiceIsDecidedOnceAndTheRepeatIsAnsweredWithTheFirstResult() {
+            topology.orderEvent(placed(orderId));
+            topology.command(assign(orderId, "c-1"));
+            topology.command(pickup(orderId));
+            topology.status();
+            topology.events();
+            DeliveryCommand failed = failedAttempt(orderId, "nobody home");
+
+            topology.command(failed);
+            topology.advanceWallClock(Duration.ofSeconds(3));
+            topology.command(failed); // the client retried after a 504: same command id
+
+            DeliveryView view = topology.view(orderId);
+            assertThat(view.getFailedAttempts()).isEqualTo(1);
+            assertThat(view.getHistory()).hasSize(4);
+            assertThat(topology.events()).hasSize(1);
+            assertThat(topology.status()).hasSize(1);
+            List<DeliveryCommandResult> results = results();
+            assertThat(results).hasSize(4);
+            assertThat(results.get(3)).isEqualTo(results.get(2)); // the first result, decidedAt included
+            assertThat(results.get(3).getCommandId()).isEqualTo(failed.getCommandId());
+            assertThat(topology.count(DeliveryMetrics.COMMANDS_DECIDED, "outcome", "ACCEPTED")).isEqualTo(3);
+        }
+
+        @Test
+        void aRejectedCommandReceivedAgainGetsTheSameAnswerEvenIfItWouldPassNow() {
+            topology.orderEvent(placed(orderId));
+            DeliveryCommand early = pickup(orderId);
+            topology.command(early);                  // no courier yet: rejected
+            topology.command(assign(orderId, "c-1"));
+            topology.command(early);                  // the same command again: still its first answer
+
+            assertThat(topology.view(orderId).getStatus()).isEqualTo(DeliveryStatus.COURIER_ASSIGNED);
+            List<DeliveryCommandResult> results = results();
+            assertThat(results.get(2)).isEqualTo(results.get(0));
+            assertThat(results.get(2).getOutcome()).isEqualTo(CommandOutcome.REJECTED);
+        }
+
+        @Test
+        void aCommandIdUsedAgainForAnotherCommandIsRefusedChangesNothingAndSaysSo() {
+            topology.orderEvent(placed(orderId));
+            topology.command(assign(orderId, "c-1"));
+            topology.command(pickup(orderId));
+            DeliveryCommand first = failedAttempt(orderId, "nobody home");
+            topology.command(first);
+            topology.results();
+            topology.events();
+
+            DeliveryCommand other = new DeliveryCommand(first.getCommandId(), orderId, first.getIssuedAt(), null,
+                    new dev.outbox.events.delivery.ReportFailedAttempt("dog"));
+            topology.command(other);
+
+            assertThat(topology.view(orderId).getFailedAttempts()).isEqualTo(1);
+            assertThat(topology.events()).isEmpty();
+            assertThat(topology.results()).singleElement().satisfies(record -> {
+                DeliveryCommandResult result = (DeliveryCommandResult) record.value();
+                assertThat(result.getCommandId()).isEqualTo(first.getCommandId());
+                assertThat(result.getOutcome()).isEqualTo(CommandOutcome.REJECTED);
+                assertThat(result.getReason()).contains("another command");
+                assertThat(header(record.headers(), DeliveryProcessor.COMMAND_ID_REUSED_HEADER)).isEqualTo("true");
+            });
+        }
+
+        @Test
         void commandsTheStatusForbidsAreRejectedWithAReasonAndChangeNothing() {
             topology.orderEvent(placed(orderId));
             topology.command(pickup(orderId));                      // AWAITING_COURIER: no courier yet

@@ -56,7 +56,7 @@ final class TopologyHarness implements AutoCloseable {
 
     static DeliveryTopology.Settings defaultSettings() {
         return new DeliveryTopology.Settings(DeliveryTopics.defaults(), Duration.ofDays(7), Duration.ofSeconds(30),
-                Duration.ofSeconds(1), 3);
+                Duration.ofSeconds(1), 3, Duration.ofHours(24));
     }
 
     TopologyHarness(DeliveryTopology.Settings settings) {

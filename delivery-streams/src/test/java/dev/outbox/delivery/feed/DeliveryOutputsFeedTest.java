@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.outbox.delivery.command.PendingCommands;
+import dev.outbox.delivery.delivery.DeliveryProcessor;
 import dev.outbox.delivery.health.OutputsFeedHealthIndicator;
 import dev.outbox.delivery.query.StatusChanges;
 import dev.outbox.delivery.testing.InMemorySchemaRegistry;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.web.ErrorResponseException;
 
 /** The outputs feed on mock consumers: what it does when its consumer fails. */
 class DeliveryOutputsFeedTest {
@@ -79,6 +81,27 @@ class DeliveryOutputsFeedTest {
         consumers.get(1).addRecord(new ConsumerRecord<>(RESULTS, 0, 0L, result.getOrderId().toString(),
                 writer.serialize(RESULTS, result)));
         assertThat(answer).succeedsWithin(WAIT).isEqualTo(result);
+    }
+
+    @Test
+    void aResultSayingTheCommandIdWasUsedForAnotherCommandFailsTheRequestWith422() {
+        feed.start();
+        await().atMost(WAIT).until(feed::isReady);
+        UUID commandId = UUID.randomUUID();
+        CompletableFuture<DeliveryCommandResult> answer = pending.expect(commandId);
+        DeliveryCommandResult result = new DeliveryCommandResult(commandId, UUID.randomUUID(), CommandOutcome.REJECTED,
+                DeliveryStatus.IN_TRANSIT, "command id already used for another command", Instant.now());
+        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(RESULTS, 0, 0L, result.getOrderId().toString(),
+                writer.serialize(RESULTS, result));
+        record.headers().add(DeliveryProcessor.COMMAND_ID_REUSED_HEADER, "true".getBytes());
+
+        consumers.get(0).addRecord(record);
+
+        assertThat(answer).failsWithin(WAIT).withThrowableThat().havingCause()
+                .isInstanceOfSatisfying(ErrorResponseException.class, e -> {
+                    assertThat(e.getStatusCode().value()).isEqualTo(422);
+                    assertThat(e.getBody().getType().toString()).endsWith("idempotency-key-reused");
+                });
     }
 
     private PacedConsumer newConsumer() {

@@ -307,6 +307,47 @@ class HttpApiTest {
     }
 
     @Test
+    void aRetryWithTheSameIdempotencyKeySendsTheSameCommandId() {
+        when(gateway.send(any())).thenAnswer(call -> Mono.just(result(call.getArgument(0), CommandOutcome.ACCEPTED,
+                DeliveryStatus.IN_TRANSIT, null)));
+        UUID otherOrder = UUID.randomUUID();
+
+        failedAttempt(orderId, "key-1").expectStatus().isAccepted();
+        failedAttempt(orderId, "key-1").expectStatus().isAccepted();  // the retry
+        failedAttempt(orderId, "key-2").expectStatus().isAccepted();  // another request
+        failedAttempt(otherOrder, "key-1").expectStatus().isAccepted(); // the same key on another order
+        failedAttempt(orderId, null).expectStatus().isAccepted();
+        failedAttempt(orderId, null).expectStatus().isAccepted();
+
+        ArgumentCaptor<DeliveryCommand> sent = ArgumentCaptor.forClass(DeliveryCommand.class);
+        verify(gateway, org.mockito.Mockito.times(6)).send(sent.capture());
+        List<UUID> ids = sent.getAllValues().stream().map(DeliveryCommand::getCommandId).toList();
+        assertThat(ids.get(1)).isEqualTo(ids.get(0));
+        assertThat(ids.subList(2, 6)).doesNotContain(ids.get(0)).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void anIdempotencyKeyThatIsNotPrintableAsciiOrTooLongIs400ProblemAndNothingIsSent() {
+        http.post().uri("/deliveries/{id}/pickup", orderId).header("Idempotency-Key", "").exchange()
+                .expectStatus().isBadRequest().expectHeader().contentType(PROBLEM)
+                .expectBody().jsonPath("$.detail").value(d -> assertThat((String) d).contains("Idempotency-Key"));
+        http.post().uri("/deliveries/{id}/pickup", orderId).header("Idempotency-Key", "x".repeat(256)).exchange()
+                .expectStatus().isBadRequest().expectHeader().contentType(PROBLEM);
+        http.post().uri("/deliveries/{id}/pickup", orderId).header("Idempotency-Key", "caf\u00e9").exchange()
+                .expectStatus().isBadRequest().expectHeader().contentType(PROBLEM);
+        verify(gateway, never()).send(any());
+    }
+
+    private WebTestClient.ResponseSpec failedAttempt(UUID order, String idempotencyKey) {
+        WebTestClient.RequestBodySpec request = http.post().uri("/deliveries/{id}/failed-attempts", order)
+                .contentType(MediaType.APPLICATION_JSON);
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return request.bodyValue("{\"reason\":\"nobody home\"}").exchange();
+    }
+
+    @Test
     void invalidCommandsAre400ProblemsAndAreNotSent() {
         http.post().uri("/deliveries/{id}/courier", orderId).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"courierId\":\"  \"}").exchange()
