@@ -38,6 +38,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webflux.test.autoconfigure.WebFluxTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.ParameterizedTypeReference;
@@ -51,6 +52,8 @@ import reactor.test.StepVerifier;
 
 /** The HTTP API in-process: routing, validation, the mapping of outcomes and errors to statuses and problems. */
 @WebFluxTest(controllers = {DeliveryQueryController.class, DeliveryCommandController.class})
+// the 5 s default is too short on a loaded 2-core machine (the first requests also warm up the codecs)
+@AutoConfigureWebTestClient(timeout = "30s")
 @Import(HttpApiTest.Beans.class)
 class HttpApiTest {
 
