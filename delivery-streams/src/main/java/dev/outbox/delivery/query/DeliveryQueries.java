@@ -137,22 +137,29 @@ public class DeliveryQueries {
         }
     }
 
-    /** The delivery as JSON, or empty when it is unknown or cannot be read now (for the SSE stream's first event). */
+    /**
+     * The delivery as JSON (for the SSE stream's first event), or empty when there is no such delivery. When it
+     * cannot be read right now the error is passed on (a 503 problem), so the caller does not take "unreadable" for
+     * "unknown".
+     */
     public Mono<Optional<DeliveryJson.Delivery>> current(String orderId) {
-        return find(orderId).map(answer -> {
+        return find(orderId).flatMap(answer -> {
             if (answer instanceof Found found) {
-                return Optional.of(DeliveryJson.of(found.view()));
+                return Mono.just(Optional.of(DeliveryJson.of(found.view())));
             }
             Relayed relayed = (Relayed) answer;
-            return relayed.status() == 200
-                    ? Optional.of(json.readValue(relayed.body(), DeliveryJson.Delivery.class))
-                    : Optional.<DeliveryJson.Delivery>empty();
-        }).onErrorResume(e -> {
-            if (!(e instanceof ErrorResponseException)) {
-                log.warn("Could not read the current delivery of order {}: {}", orderId, e.toString());
+            if (relayed.status() == 200) {
+                return Mono.just(Optional.of(json.readValue(relayed.body(), DeliveryJson.Delivery.class)));
             }
-            return Mono.just(Optional.empty());
-        });
+            if (relayed.status() == 404) {
+                return Mono.just(Optional.<DeliveryJson.Delivery>empty());
+            }
+            log.warn("Owner {} answered {} for the delivery of order {}", relayed.servedBy(), relayed.status(),
+                    orderId);
+            return Mono.error(notQueryable("the instance holding order " + orderId + " answered "
+                    + relayed.status()));
+        }).onErrorResume(e -> e instanceof ErrorResponseException problem
+                && problem.getStatusCode().value() == 404, e -> Mono.just(Optional.empty()));
     }
 
     private Answer found(String orderId, DeliveryView view, String servedFrom) {

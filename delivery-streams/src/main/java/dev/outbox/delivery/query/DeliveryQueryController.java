@@ -13,10 +13,11 @@ import dev.outbox.events.delivery.DeliveryStatusChanged;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
@@ -29,6 +30,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
 
 /**
  * Reads of the delivery projection: one delivery, a page of deliveries, and a live stream of one delivery's status
@@ -37,7 +39,13 @@ import reactor.core.publisher.Sinks;
 @RestController
 public class DeliveryQueryController {
 
+    private static final Logger log = LoggerFactory.getLogger(DeliveryQueryController.class);
     private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    /**
+     * Status changes held for one SSE client that has not taken them yet. A client that lets more pile up does not
+     * keep up: its stream ends (an EventSource reconnects and starts again from the current status).
+     */
+    static final int MAX_PENDING_CHANGES = 256;
 
     private final DeliveryQueries queries;
     private final StatusChanges statusChanges;
@@ -82,41 +90,57 @@ public class DeliveryQueryController {
     }
 
     /**
-     * Server-sent events: first {@code status} (where the delivery stands, when it exists), then one
-     * {@code status-changed} per history entry as they are published, from this instance's feed of
-     * {@code delivery.status} (so it works whichever instance is asked).
+     * Server-sent events: first {@code status} (where the delivery stands), then one {@code status-changed} per
+     * history entry as they are published, from this instance's feed of {@code delivery.status} (so it works
+     * whichever instance is asked). An unknown delivery is a 404 problem, one that cannot be read right now a 503,
+     * as for {@code GET /deliveries/{id}}. A client that does not keep up (more than {@value #MAX_PENDING_CHANGES}
+     * changes waiting for it) is disconnected: its stream ends, so nothing piles up for it.
      */
     @GetMapping(path = "/deliveries/{orderId}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     public Flux<ServerSentEvent<Object>> events(@PathVariable String orderId) {
         String id = OrderIds.canonical(orderId, "orderId");
         return Flux.defer(() -> {
             // listen before reading the current state, so nothing published in between is lost; what the state
-            // already contains is filtered out below
-            Sinks.Many<DeliveryStatusChanged> live = Sinks.many().unicast().onBackpressureBuffer();
-            Disposable listening = statusChanges.of(id).subscribe(live::tryEmitNext);
+            // already contains is filtered out below. The buffer between the feed and the client is bounded: when
+            // it is full, the client is cut off (the feed never waits for a client)
+            Sinks.Many<DeliveryStatusChanged> live = Sinks.many().unicast()
+                    .onBackpressureBuffer(Queues.<DeliveryStatusChanged>get(MAX_PENDING_CHANGES).get());
+            Sinks.One<Boolean> fellBehind = Sinks.one();
+            Disposable listening = statusChanges.of(id).subscribe(change -> {
+                if (live.tryEmitNext(change) == Sinks.EmitResult.FAIL_OVERFLOW
+                        && fellBehind.tryEmitValue(true).isSuccess()) {
+                    log.info("SSE client of order {} does not keep up ({} changes waiting): disconnecting it", id,
+                            MAX_PENDING_CHANGES);
+                }
+            });
             return queries.current(id)
+                    // an error here, before the first event, is still answered as a problem (404, 503)
+                    .flatMap(current -> current.map(Mono::just)
+                            .orElseGet(() -> Mono.error(Problems.deliveryNotFound(id, self.id()))))
                     .flatMapMany(current -> Flux.concat(first(current), live.asFlux()
                             .filter(notIn(current))
                             .map(change -> ServerSentEvent.<Object>builder(DeliveryJson.of(change))
                                     .event("status-changed")
                                     .id(change.getTransition().getEventId().toString())
                                     .build())))
-                    .mergeWith(Flux.interval(HEARTBEAT).map(tick -> ServerSentEvent.builder().comment("keep-alive")
-                            .build()))
+                    .mergeWith(Flux.interval(HEARTBEAT)
+                            .onBackpressureDrop() // a stalled client misses heartbeats, it does not queue them
+                            .map(tick -> ServerSentEvent.builder().comment("keep-alive").build()))
+                    .takeUntilOther(fellBehind.asMono())
                     .doFinally(signal -> listening.dispose());
         });
     }
 
-    private static Flux<ServerSentEvent<Object>> first(Optional<DeliveryJson.Delivery> current) {
-        return current.map(d -> Flux.just(ServerSentEvent.<Object>builder(
-                        new DeliveryJson.CurrentStatus(d.orderId(), d.status(), d.updatedAt()))
-                .event("status").build())).orElse(Flux.empty());
+    private static Flux<ServerSentEvent<Object>> first(DeliveryJson.Delivery current) {
+        return Flux.just(ServerSentEvent.<Object>builder(
+                new DeliveryJson.CurrentStatus(current.orderId(), current.status(), current.updatedAt()))
+                .event("status").build());
     }
 
     /** Drops live changes the first event's state already includes (the store is read before commit). */
-    private static Predicate<DeliveryStatusChanged> notIn(Optional<DeliveryJson.Delivery> current) {
-        Set<String> shown = current.map(d -> d.history().stream().map(t -> t.eventId() + "/" + t.cause())
-                .collect(Collectors.toSet())).orElse(Set.of());
+    private static Predicate<DeliveryStatusChanged> notIn(DeliveryJson.Delivery current) {
+        Set<String> shown = current.history().stream().map(t -> t.eventId() + "/" + t.cause())
+                .collect(Collectors.toSet());
         return change -> !shown.contains(change.getTransition().getEventId() + "/" + change.getTransition().getCause());
     }
 

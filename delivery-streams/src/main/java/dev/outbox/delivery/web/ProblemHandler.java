@@ -4,7 +4,10 @@ import java.time.Duration;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponseException;
@@ -30,6 +33,24 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         ErrorResponseException problem = Problems.notQueryable("The deliveries store is being rebalanced or "
                 + "restored; retry shortly.", Duration.ofSeconds(1));
         return handleErrorResponseException(problem, problem.getHeaders(), problem.getStatusCode(), exchange);
+    }
+
+    /**
+     * Problems are {@code application/problem+json} whatever the request accepts: without this, an error on the SSE
+     * endpoint ({@code produces = text/event-stream}) would be negotiated into an event stream.
+     */
+    @Override
+    protected Mono<ResponseEntity<Object>> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+                                                                  HttpStatusCode status, ServerWebExchange exchange) {
+        return super.handleExceptionInternal(ex, body, headers, status, exchange).map(response -> {
+            if (!(response.getBody() instanceof ProblemDetail) || response.getHeaders().getContentType() != null) {
+                return response;
+            }
+            HttpHeaders problemHeaders = new HttpHeaders();
+            problemHeaders.putAll(response.getHeaders());
+            problemHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+            return new ResponseEntity<>(response.getBody(), problemHeaders, response.getStatusCode());
+        });
     }
 
     @ExceptionHandler(Exception.class)

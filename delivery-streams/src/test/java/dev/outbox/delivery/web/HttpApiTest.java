@@ -77,6 +77,8 @@ class HttpApiTest {
     WebTestClient http;
     @Autowired
     StatusChanges statusChanges;
+    @Autowired
+    DeliveryQueryController queryController;
     @MockitoBean
     DeliveryQueries queries;
     @MockitoBean
@@ -402,6 +404,53 @@ class HttpApiTest {
                 })
                 .thenCancel()
                 .verify(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aClientThatDoesNotKeepUpWithTheEventStreamIsDisconnectedInsteadOfBufferedForWithoutBound() {
+        when(queries.current(orderId.toString())).thenReturn(Mono.just(Optional.of(DeliveryJson.of(view))));
+        int published = 5_000;
+        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+
+        // asks for the first event only, then stalls while thousands of changes come in
+        StepVerifier.create(queryController.events(orderId.toString()), 1)
+                .assertNext(first -> assertThat(first.event()).isEqualTo("status"))
+                .then(() -> {
+                    for (int i = 0; i < published; i++) {
+                        statusChanges.publish(new DeliveryStatusChanged(orderId, StatusTransition.newBuilder()
+                                .setFrom(DeliveryStatus.AWAITING_COURIER).setTo(DeliveryStatus.AWAITING_COURIER)
+                                .setCause("DeliveryAddressChanged").setEventId(UUID.randomUUID())
+                                .setAt(T0.plusSeconds(i)).setNote("change " + i).build()));
+                    }
+                })
+                .thenRequest(Long.MAX_VALUE)
+                .thenConsumeWhile(event -> "status-changed".equals(event.event()), event -> received.incrementAndGet())
+                .expectComplete()
+                .verify(Duration.ofSeconds(10));
+        assertThat(received.get()).isLessThan(published / 4);
+    }
+
+    @Test
+    void theEventStreamOfAnUnknownDeliveryIs404Problem() {
+        when(queries.current(orderId.toString())).thenReturn(Mono.just(Optional.empty()));
+
+        http.get().uri("/deliveries/{id}/events", orderId).accept(MediaType.TEXT_EVENT_STREAM).exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().contentType(PROBLEM)
+                .expectBody()
+                .jsonPath("$.type").isEqualTo("urn:outbox:delivery:problem:delivery-not-found")
+                .jsonPath("$.orderId").isEqualTo(orderId.toString());
+    }
+
+    @Test
+    void theEventStreamOfADeliveryThatCannotBeReadNowIs503Problem() {
+        when(queries.current(orderId.toString()))
+                .thenReturn(Mono.error(Problems.notQueryable("rebalancing", Duration.ofSeconds(1))));
+
+        http.get().uri("/deliveries/{id}/events", orderId).accept(MediaType.TEXT_EVENT_STREAM).exchange()
+                .expectStatus().isEqualTo(503)
+                .expectHeader().contentType(PROBLEM)
+                .expectHeader().valueEquals("Retry-After", "1");
     }
 
     private static DeliveryCommandResult result(DeliveryCommand command, CommandOutcome outcome, DeliveryStatus status,
