@@ -5,6 +5,7 @@ import dev.outbox.delivery.command.CommandRequests.ConfirmDeliveryRequest;
 import dev.outbox.delivery.command.CommandRequests.ReportFailedAttemptRequest;
 import dev.outbox.delivery.trace.TraceContext;
 import dev.outbox.delivery.web.OrderIds;
+import dev.outbox.delivery.web.PlainText;
 import dev.outbox.delivery.web.Problems;
 import dev.outbox.events.delivery.AssignCourier;
 import dev.outbox.events.delivery.ConfirmDelivery;
@@ -37,6 +38,8 @@ import reactor.core.publisher.Mono;
 public class DeliveryCommandController {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** An id, as long as the order API allows its ids (customerId). */
+    private static final int MAX_ID = 64;
     private static final int MAX_TEXT = 200;
     private static final int MAX_IDEMPOTENCY_KEY = 255;
 
@@ -51,7 +54,7 @@ public class DeliveryCommandController {
                                                                @RequestBody AssignCourierRequest body,
                                                                @RequestHeader(name = TraceContext.TRACEPARENT, required = false) String traceparent,
                                                                @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
-        String courierId = requireText(body.courierId(), "courierId");
+        String courierId = PlainText.required(body.courierId(), "courierId", MAX_ID);
         return submit(orderId, new AssignCourier(courierId), traceparent, idempotencyKey);
     }
 
@@ -67,8 +70,7 @@ public class DeliveryCommandController {
                                                                  @RequestBody(required = false) ConfirmDeliveryRequest body,
                                                                  @RequestHeader(name = TraceContext.TRACEPARENT, required = false) String traceparent,
                                                                  @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
-        String receivedBy = body == null || body.receivedBy() == null || body.receivedBy().isBlank() ? null
-                : requireText(body.receivedBy(), "receivedBy");
+        String receivedBy = body == null ? null : PlainText.optional(body.receivedBy(), "receivedBy", MAX_TEXT);
         return submit(orderId, new ConfirmDelivery(receivedBy), traceparent, idempotencyKey);
     }
 
@@ -77,8 +79,8 @@ public class DeliveryCommandController {
                                                                      @RequestBody ReportFailedAttemptRequest body,
                                                                      @RequestHeader(name = TraceContext.TRACEPARENT, required = false) String traceparent,
                                                                      @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
-        return submit(orderId, new ReportFailedAttempt(requireText(body.reason(), "reason")), traceparent,
-                idempotencyKey);
+        return submit(orderId, new ReportFailedAttempt(PlainText.required(body.reason(), "reason", MAX_TEXT)),
+                traceparent, idempotencyKey);
     }
 
     private Mono<ResponseEntity<CommandAccepted>> submit(String rawOrderId, Object request, String traceparent,
@@ -136,15 +138,5 @@ public class DeliveryCommandController {
         }
         return UUID.nameUUIDFromBytes(("delivery-command/" + orderId + "/" + idempotencyKey)
                 .getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String requireText(String value, String field) {
-        if (value == null || value.isBlank()) {
-            throw Problems.badRequest(field + " is required and must not be blank");
-        }
-        if (value.length() > MAX_TEXT) {
-            throw Problems.badRequest(field + " must be at most " + MAX_TEXT + " characters");
-        }
-        return value.strip();
     }
 }

@@ -15,7 +15,11 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
  * Every error as {@code application/problem+json} (RFC 9457), never a stack trace: Spring's own errors (bad JSON,
@@ -33,6 +37,61 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         ErrorResponseException problem = Problems.notQueryable("The deliveries store is being rebalanced or "
                 + "restored; retry shortly.", Duration.ofSeconds(1));
         return handleErrorResponseException(problem, problem.getHeaders(), problem.getStatusCode(), exchange);
+    }
+
+    /**
+     * A body that is JSON but does not fit the request's types ({@code "courierId": 7} with {@link StrictJson}, an
+     * object where a string belongs): 400 naming the field, like the validation problems. Other unreadable bodies
+     * keep Spring's problem.
+     */
+    @Override
+    protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException ex,
+                                                                        HttpHeaders headers, HttpStatusCode status,
+                                                                        ServerWebExchange exchange) {
+        DatabindException mismatch = causeOfType(ex, DatabindException.class);
+        String field = mismatch == null ? "" : path(mismatch);
+        if (field.isEmpty()) {
+            return super.handleServerWebInputException(ex, headers, status, exchange);
+        }
+        String expected = mismatch instanceof MismatchedInputException m && m.getTargetType() != null
+                ? "must be " + jsonTypeOf(m.getTargetType()) : "has the wrong JSON type";
+        ErrorResponseException problem = Problems.invalidField(field, expected);
+        return handleExceptionInternal(ex, problem.getBody(), headers, problem.getStatusCode(), exchange);
+    }
+
+    /** {@code deliveryAddress.street}, {@code lines[0].sku}: where in the body the mismatch is. */
+    private static String path(JacksonException e) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference ref : e.getPath()) {
+            if (ref.getPropertyName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(ref.getPropertyName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String jsonTypeOf(Class<?> type) {
+        if (CharSequence.class.isAssignableFrom(type)) {
+            return "a JSON string";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            return "a JSON number";
+        }
+        return "a JSON object";
+    }
+
+    private static <T extends Throwable> T causeOfType(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 
     /**

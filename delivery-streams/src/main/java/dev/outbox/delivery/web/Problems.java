@@ -3,6 +3,7 @@ package dev.outbox.delivery.web;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -31,6 +32,16 @@ public final class Problems {
 
     public static ErrorResponseException badRequest(String detail) {
         return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", detail, Map.of());
+    }
+
+    /**
+     * 400 for one field of the request body, shaped like the order API's validation problems: the detail names the
+     * field, and {@code errors} lists {@code field} and {@code message}.
+     */
+    public static ErrorResponseException invalidField(String field, String message) {
+        return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                "Invalid request: " + field + " " + message + ".",
+                Map.of("errors", List.of(Map.of("field", field, "message", message))));
     }
 
     public static ErrorResponseException deliveryNotFound(String orderId, String servedBy) {

@@ -30,6 +30,7 @@ import dev.outbox.events.delivery.ReportFailedAttempt;
 import dev.outbox.events.delivery.StatusTransition;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ import reactor.test.StepVerifier;
 @WebFluxTest(controllers = {DeliveryQueryController.class, DeliveryCommandController.class})
 // the 5 s default is too short on a loaded 2-core machine (the first requests also warm up the codecs)
 @AutoConfigureWebTestClient(timeout = "30s")
-@Import(HttpApiTest.Beans.class)
+@Import({HttpApiTest.Beans.class, StrictJson.class})
 class HttpApiTest {
 
     @TestConfiguration
@@ -350,6 +351,84 @@ class HttpApiTest {
             request.header("Idempotency-Key", idempotencyKey);
         }
         return request.bodyValue("{\"reason\":\"nobody home\"}").exchange();
+    }
+
+    @Test
+    void commandFieldsMustBeJsonStringsNotNumbersBooleansOrArrays() {
+        acceptEveryCommand();
+        for (String body : List.of("{\"courierId\": 7}", "{\"courierId\": true}", "{\"courierId\": 1.5}",
+                "{\"courierId\": [\"c-1\"]}", "{\"courierId\": {\"id\": \"c-1\"}}")) {
+            command("courier", body).expectStatus().isBadRequest().expectHeader().contentType(PROBLEM)
+                    .expectBody()
+                    .jsonPath("$.errors[0].field").isEqualTo("courierId")
+                    .jsonPath("$.detail").value(d -> assertThat((String) d).contains("courierId"));
+        }
+        command("failed-attempts", "{\"reason\": 42}").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("reason");
+        command("delivery", "{\"receivedBy\": false}").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("receivedBy");
+        verify(gateway, never()).send(any());
+    }
+
+    @Test
+    void commandTextWithControlCharactersOrUnpairedSurrogatesIs400NamingTheField() {
+        acceptEveryCommand();
+        Map<String, String> bodies = new java.util.LinkedHashMap<>();
+        bodies.put("{\"courierId\": \"c-1\\u0000\"}", "courierId");
+        bodies.put("{\"courierId\": \"c-\\ud800\"}", "courierId");         // a high surrogate alone
+        bodies.put("{\"courierId\": \"c-\\udc00-1\"}", "courierId");       // a low surrogate alone
+        bodies.put("{\"reason\": \"nobody\\r\\nhome\"}", "reason");
+        bodies.put("{\"receivedBy\": \"Ada\\u0007\"}", "receivedBy");
+        bodies.put("{\"receivedBy\": \"\\t\"}", "receivedBy");
+        bodies.forEach((body, field) -> command(endpointOf(field), body)
+                .expectStatus().isBadRequest().expectHeader().contentType(PROBLEM)
+                .expectBody()
+                .jsonPath("$.errors[0].field").isEqualTo(field)
+                .jsonPath("$.errors[0].message").value(m -> assertThat((String) m).contains("control characters")));
+        verify(gateway, never()).send(any());
+    }
+
+    @Test
+    void commandTextWithinItsLimitsIsSentAsWrittenAndSupplementaryCharactersAreFine() {
+        acceptEveryCommand();
+        command("courier", "{\"courierId\": \"" + "c".repeat(64) + "\"}").expectStatus().isAccepted();
+        command("failed-attempts", "{\"reason\": \"dog \\ud83d\\udc15 at the door\"}").expectStatus().isAccepted();
+
+        ArgumentCaptor<DeliveryCommand> sent = ArgumentCaptor.forClass(DeliveryCommand.class);
+        verify(gateway, org.mockito.Mockito.times(2)).send(sent.capture());
+        assertThat(((ReportFailedAttempt) sent.getAllValues().get(1).getCommand()).getReason())
+                .isEqualTo("dog \ud83d\udc15 at the door");
+    }
+
+    @Test
+    void commandTextLongerThanItsLimitIs400NamingTheField() {
+        acceptEveryCommand();
+        command("courier", "{\"courierId\": \"" + "c".repeat(65) + "\"}").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("courierId")
+                .jsonPath("$.errors[0].message").value(m -> assertThat((String) m).contains("64"));
+        command("failed-attempts", "{\"reason\": \"" + "r".repeat(201) + "\"}").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("reason");
+        command("delivery", "{\"receivedBy\": \"" + "a".repeat(201) + "\"}").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("receivedBy");
+        verify(gateway, never()).send(any());
+    }
+
+    private void acceptEveryCommand() {
+        when(gateway.send(any())).thenAnswer(call -> Mono.just(result(call.getArgument(0), CommandOutcome.ACCEPTED,
+                DeliveryStatus.COURIER_ASSIGNED, null)));
+    }
+
+    private WebTestClient.ResponseSpec command(String endpoint, String json) {
+        return http.post().uri("/deliveries/{id}/" + endpoint, orderId).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(json).exchange();
+    }
+
+    private static String endpointOf(String field) {
+        return switch (field) {
+            case "courierId" -> "courier";
+            case "reason" -> "failed-attempts";
+            default -> "delivery";
+        };
     }
 
     @Test
