@@ -23,6 +23,7 @@ record BenchmarkOptions(
         String dbPassword,
         Path pidDir,
         List<Double> rates,
+        Duration jitWarmup,
         Duration warmup,
         Duration measure,
         boolean overload,
@@ -39,6 +40,8 @@ record BenchmarkOptions(
     static final String USAGE = """
             usage: ./stack bench [--name=value ...]
               --rates=100,250,500,750,1000,1500   orders per second, one step each (ascending)
+              --jit-warmup=60s                    load at the first rate before the sweep, so the JVMs have compiled
+                                                  their hot code (a fresh stack spends its first minute in the JIT)
               --warmup=5s --measure=20s           per step: warm-up (not counted), then measured
               --overload=true|false               one step at twice the maximum sustainable rate
               --baseline=5s                       duration of each baseline (raw DB transaction, trivial HTTP)
@@ -51,7 +54,7 @@ record BenchmarkOptions(
               --jdbc=URL --db-user=orders --db-password=...   (the local stack's, by default)
               --pids=DIR                          pid files of the processes to meter (.stack/pids)""";
 
-    private static final Set<String> KNOWN = Set.of("rates", "warmup", "measure", "overload", "baseline",
+    private static final Set<String> KNOWN = Set.of("rates", "jit-warmup", "warmup", "measure", "overload", "baseline",
             "view-samples", "view-poll", "idempotency-keys", "results", "update-readme", "order-api", "delivery",
             "bootstrap", "jdbc", "db-user", "db-password", "pids");
 
@@ -82,6 +85,7 @@ record BenchmarkOptions(
                 given.getOrDefault("db-password", stack.ordersDbPassword()),
                 Path.of(given.getOrDefault("pids", stack.stateDir().resolve("pids").toString())),
                 rates,
+                duration(given.getOrDefault("jit-warmup", "60s")),
                 duration(given.getOrDefault("warmup", "5s")),
                 duration(given.getOrDefault("measure", "20s")),
                 Boolean.parseBoolean(given.getOrDefault("overload", "true")),

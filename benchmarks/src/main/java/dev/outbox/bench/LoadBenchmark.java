@@ -114,6 +114,14 @@ public final class LoadBenchmark {
         try (PipelineWatch watch = new PipelineWatch(options, http)) {
             OpenLoop load = new OpenLoop(http, options.orderApiUrl(), watch, options.idempotencyKeys());
             ticker.scheduleAtFixedRate(() -> progress(watch, load), 1, 1, TimeUnit.SECONDS);
+            if (!options.jitWarmup().isZero()) {
+                StepStats jit = new StepStats("JIT warm-up " + fmt(options.rates().get(0)) + "/s", options.rates().get(0));
+                System.out.printf("%n[%s] %d s, not counted%n", jit.name, options.jitWarmup().toSeconds());
+                current = jit;
+                load.run(options.rates().get(0), options.jitWarmup(), jit, 0);
+                load.awaitAnswers(Duration.ofSeconds(12));
+                watch.drain(jit, DRAIN);
+            }
             double max = 0;
             for (double rate : options.rates()) {
                 Results.Step step = step(load, watch, "sweep", rate, options.measure());
