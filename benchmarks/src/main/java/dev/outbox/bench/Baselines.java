@@ -1,9 +1,6 @@
 package dev.outbox.bench;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -126,22 +123,21 @@ final class Baselines {
     }
 
     /** {@code concurrency} requests kept in flight against a trivial endpoint for {@code duration}. */
-    static Throughput trivialEndpoint(HttpClient http, String url, int concurrency, Duration duration,
+    static Throughput trivialEndpoint(LoadClient http, String url, int concurrency, Duration duration,
                                       ProcessMeter meter) throws InterruptedException {
         Latency latency = new Latency();
         LongAdder done = new LongAdder();
         LongAdder failed = new LongAdder();
         Semaphore slots = new Semaphore(concurrency);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build();
         var cpuBefore = meter.cpuSeconds();
         long t0 = System.nanoTime();
         long end = t0 + duration.toNanos();
         while (System.nanoTime() < end) {
             slots.acquire();
             long t = System.nanoTime();
-            CompletableFuture<HttpResponse<Void>> call = http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+            CompletableFuture<LoadClient.Answer> call = http.get(url);
             call.whenComplete((r, e) -> {
-                if (e == null && r.statusCode() == 200) {
+                if (e == null && r.status() == 200) {
                     latency.recordNanos(System.nanoTime() - t);
                     done.increment();
                 } else {

@@ -4,10 +4,6 @@ import dev.outbox.stack.StackSettings;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,15 +34,14 @@ public final class LoadBenchmark {
 
     private final BenchmarkOptions options;
     private final ProcessMeter meter;
-    private final HttpClient http;
+    private final LoadClient http;
     private volatile StepStats current;
     private volatile boolean sampleLag;
 
     LoadBenchmark(BenchmarkOptions options) {
         this.options = options;
         this.meter = new ProcessMeter(options.pidDir());
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2)).build();
+        this.http = new LoadClient();
     }
 
     public static void main(String[] args) throws Exception {
@@ -75,7 +70,12 @@ public final class LoadBenchmark {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(e.getMessage() + "\n" + BenchmarkOptions.USAGE, e);
         }
-        return new LoadBenchmark(options).run(String.join(" ", args));
+        LoadBenchmark benchmark = new LoadBenchmark(options);
+        try {
+            return benchmark.run(String.join(" ", args));
+        } finally {
+            benchmark.http.close();
+        }
     }
 
     /** Runs the whole benchmark and returns the path of the JSON results. */
@@ -86,26 +86,6 @@ public final class LoadBenchmark {
         System.out.printf("Benchmark against %s and %s; metering %s%n", options.orderApiUrl(), options.deliveryUrl(),
                 meter.pids().keySet());
 
-        System.out.printf("%n[idle] %d s with no load ...%n", options.baseline().toSeconds());
-        var before = meter.cpuSeconds();
-        long t0 = System.nanoTime();
-        Thread.sleep(options.baseline().toMillis());
-        double idleSeconds = (System.nanoTime() - t0) / 1e9;
-        Map<String, Double> idle = new LinkedHashMap<>();
-        ProcessMeter.delta(before, meter.cpuSeconds()).forEach((k, v) -> idle.put(k, round(v * 1000 / idleSeconds)));
-        System.out.println("[idle] CPU ms per second: " + idle);
-
-        System.out.println("\n[baseline] raw database transaction over JDBC, 1 connection, then 8 ...");
-        var rawOne = Baselines.rawDatabase(options, 1, options.baseline(), meter);
-        var raw = Baselines.rawDatabase(options, 8, options.baseline(), meter);
-        System.out.printf("[baseline] raw DB: %.0f tx/s on 1 connection (p50 %.2f ms), %.0f tx/s on 8 (p50 %.2f ms)%n",
-                rawOne.perSecond(), rawOne.latency().p50(), raw.perSecond(), raw.latency().p50());
-        var trivial = Baselines.trivialEndpoint(http, options.orderApiUrl() + "/actuator/info", 16, options.baseline(), meter);
-        System.out.printf("[baseline] trivial HTTP endpoint: %.0f req/s at 16 in flight (p50 %.2f ms), order-api CPU %.3f ms per request%n",
-                trivial.perSecond(), trivial.latency().p50(), trivial.cpuMsPerOperation().getOrDefault("order-api", Double.NaN));
-
-        List<Results.Step> sweep = new ArrayList<>();
-        Results.Overload overload = null;
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "progress");
             t.setDaemon(true);
@@ -115,13 +95,36 @@ public final class LoadBenchmark {
             OpenLoop load = new OpenLoop(http, options.orderApiUrl(), watch, options.idempotencyKeys());
             ticker.scheduleAtFixedRate(() -> progress(watch, load), 1, 1, TimeUnit.SECONDS);
             if (!options.jitWarmup().isZero()) {
-                StepStats jit = new StepStats("JIT warm-up " + fmt(options.rates().get(0)) + "/s", options.rates().get(0));
+                // at a low rate: a cold stack at a high one queues work faster than its JIT can catch up
+                double rate = Math.min(100, options.rates().get(0));
+                StepStats jit = new StepStats("JIT warm-up " + fmt(rate) + "/s", rate);
                 System.out.printf("%n[%s] %d s, not counted%n", jit.name, options.jitWarmup().toSeconds());
                 current = jit;
-                load.run(options.rates().get(0), options.jitWarmup(), jit, 0);
+                load.run(rate, options.jitWarmup(), jit, 0);
                 load.awaitAnswers(Duration.ofSeconds(12));
                 watch.drain(jit, DRAIN);
+                current = null;
             }
+            System.out.printf("%n[idle] %d s with no load ...%n", options.baseline().toSeconds());
+            var before = meter.cpuSeconds();
+            long t0 = System.nanoTime();
+            Thread.sleep(options.baseline().toMillis());
+            double idleSeconds = (System.nanoTime() - t0) / 1e9;
+            Map<String, Double> idle = new LinkedHashMap<>();
+            ProcessMeter.delta(before, meter.cpuSeconds()).forEach((k, v) -> idle.put(k, round(v * 1000 / idleSeconds)));
+            System.out.println("[idle] CPU ms per second: " + idle);
+
+            System.out.println("\n[baseline] raw database transaction over JDBC, 1 connection, then 8 ...");
+            var rawOne = Baselines.rawDatabase(options, 1, options.baseline(), meter);
+            var raw = Baselines.rawDatabase(options, 8, options.baseline(), meter);
+            System.out.printf("[baseline] raw DB: %.0f tx/s on 1 connection (p50 %.2f ms), %.0f tx/s on 8 (p50 %.2f ms)%n",
+                    rawOne.perSecond(), rawOne.latency().p50(), raw.perSecond(), raw.latency().p50());
+            var trivial = Baselines.trivialEndpoint(http, options.orderApiUrl() + "/actuator/info", 16, options.baseline(), meter);
+            System.out.printf("[baseline] trivial HTTP endpoint: %.0f req/s at 16 in flight (p50 %.2f ms), order-api CPU %.3f ms per request%n",
+                    trivial.perSecond(), trivial.latency().p50(), trivial.cpuMsPerOperation().getOrDefault("order-api", Double.NaN));
+
+            List<Results.Step> sweep = new ArrayList<>();
+            Results.Overload overload = null;
             double max = 0;
             for (double rate : options.rates()) {
                 Results.Step step = step(load, watch, "sweep", rate, options.measure());
@@ -250,17 +253,14 @@ public final class LoadBenchmark {
     }
 
     private void requireUp(String url, String part) {
+        LoadClient.Answer r;
         try {
-            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding());
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException(part + " is not healthy: " + url + " answered " + r.statusCode());
-            }
-        } catch (IOException e) {
+            r = http.get(url).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
             throw new IllegalStateException(part + " is not reachable at " + url + " (start the stack: ./stack start --detach): " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        }
+        if (r.status() != 200) {
+            throw new IllegalStateException(part + " is not healthy: " + url + " answered " + r.status());
         }
     }
 

@@ -1,11 +1,7 @@
 package dev.outbox.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,15 +20,15 @@ final class OpenLoop {
 
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
 
-    private final HttpClient http;
-    private final URI orders;
+    private final LoadClient http;
+    private final String orders;
     private final PipelineWatch watch;
     private final boolean idempotencyKeys;
     private final ConcurrentHashMap.KeySetView<CompletableFuture<?>, Boolean> inFlight = ConcurrentHashMap.newKeySet();
 
-    OpenLoop(HttpClient http, String orderApiUrl, PipelineWatch watch, boolean idempotencyKeys) {
+    OpenLoop(LoadClient http, String orderApiUrl, PipelineWatch watch, boolean idempotencyKeys) {
         this.http = http;
-        this.orders = URI.create(orderApiUrl + "/orders");
+        this.orders = orderApiUrl + "/orders";
         this.watch = watch;
         this.idempotencyKeys = idempotencyKeys;
     }
@@ -78,13 +74,8 @@ final class OpenLoop {
                 {"customerId":"bench-%d","lines":[{"sku":"BENCH-1","quantity":1}],\
                 "deliveryAddress":{"recipient":"Load Test","street":"1 Benchmark Way","city":"London",\
                 "postalCode":"N1 9GU","country":"GB"}}""".formatted(due % 1000);
-        HttpRequest.Builder request = HttpRequest.newBuilder(orders).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        if (idempotencyKeys) {
-            request.header("Idempotency-Key", UUID.randomUUID().toString());
-        }
-        CompletableFuture<HttpResponse<String>> call = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+        Map<String, String> headers = idempotencyKeys ? Map.of("Idempotency-Key", UUID.randomUUID().toString()) : Map.of();
+        CompletableFuture<LoadClient.Answer> call = http.post(orders, body, headers);
         inFlight.add(call);
         call.whenComplete((response, error) -> {
             inFlight.remove(call);
@@ -94,7 +85,7 @@ final class OpenLoop {
                 return;
             }
             stats.postLatency.recordNanos(now - due);
-            int status = response.statusCode();
+            int status = response.status();
             if (status == 201) {
                 Matcher id = ID.matcher(response.body());
                 if (id.find()) {

@@ -13,10 +13,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +49,7 @@ final class PipelineWatch implements AutoCloseable {
     private final Admin admin;
     private final String ordersTopic;
     private final String streamsGroup;
-    private final HttpClient http;
+    private final LoadClient http;
     private final String deliveryUrl;
     private final long pollNanos;
     private final ScheduledExecutorService probes = Executors.newScheduledThreadPool(1, r -> {
@@ -62,7 +58,7 @@ final class PipelineWatch implements AutoCloseable {
         return t;
     });
 
-    PipelineWatch(BenchmarkOptions options, HttpClient http) {
+    PipelineWatch(BenchmarkOptions options, LoadClient http) {
         this.http = http;
         this.deliveryUrl = options.deliveryUrl();
         this.pollNanos = TimeUnit.MILLISECONDS.toNanos(options.viewPollMillis());
@@ -127,11 +123,9 @@ final class PipelineWatch implements AutoCloseable {
     }
 
     private void probeView(String orderId, long acceptedNanos, StepStats step, long deadline) {
-        HttpRequest get = HttpRequest.newBuilder(URI.create(deliveryUrl + "/deliveries/" + orderId))
-                .timeout(Duration.ofSeconds(5)).GET().build();
-        http.sendAsync(get, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+        http.get(deliveryUrl + "/deliveries/" + orderId).whenComplete((response, error) -> {
             long now = System.nanoTime();
-            if (response != null && response.statusCode() == 200) {
+            if (response != null && response.status() == 200) {
                 step.viewLatency.recordNanos(now - acceptedNanos);
             } else if (now > deadline) {
                 step.viewNeverSeen.incrementAndGet();
