@@ -40,7 +40,7 @@ record BenchmarkOptions(
     static final String USAGE = """
             usage: ./stack bench [--name=value ...]
               --rates=100,250,500,750,1000,1500   orders per second, one step each (ascending)
-              --jit-warmup=60s                    load at the first rate before the sweep, so the JVMs have compiled
+              --jit-warmup=120s                   load (at most 100/s) before the sweep, so the JVMs have compiled
                                                   their hot code (a fresh stack spends its first minute in the JIT)
               --warmup=5s --measure=20s           per step: warm-up (not counted), then measured
               --overload=true|false               one step at twice the maximum sustainable rate
@@ -85,7 +85,7 @@ record BenchmarkOptions(
                 given.getOrDefault("db-password", stack.ordersDbPassword()),
                 Path.of(given.getOrDefault("pids", stack.stateDir().resolve("pids").toString())),
                 rates,
-                duration(given.getOrDefault("jit-warmup", "60s")),
+                duration(given.getOrDefault("jit-warmup", "120s")),
                 duration(given.getOrDefault("warmup", "5s")),
                 duration(given.getOrDefault("measure", "20s")),
                 Boolean.parseBoolean(given.getOrDefault("overload", "true")),

@@ -42,6 +42,9 @@ public final class KafkaBroker {
                 share.coordinator.state.topic.replication.factor=1
                 share.coordinator.state.topic.min.isr=1
                 group.initial.rebalance.delay.ms=0
+                # one broker on a small machine: fewer threads, fewer context switches (defaults: 3 and 8)
+                num.network.threads=2
+                num.io.threads=4
                 log.retention.hours=168
                 """.formatted(s.host(), s.kafkaPort(), s.kafkaControllerPort(), data));
         String classpath = Connect.classpath(s);

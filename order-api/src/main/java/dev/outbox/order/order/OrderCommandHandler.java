@@ -57,7 +57,7 @@ public class OrderCommandHandler {
                     .thenReturn(order)
                     .as(transaction::transactional)
                     .doOnSuccess(o -> log.atInfo().addKeyValue("orderId", o.id()).addKeyValue("event", "OrderPlaced")
-                            .log("order placed"));
+                            .addKeyValue("traceparent", trace.traceparent()).log("order placed"));
         }));
     }
 
@@ -92,7 +92,8 @@ public class OrderCommandHandler {
                                     : Mono.error(new ConcurrentOrderChange(id, current.version())))
                             .as(transaction::transactional)
                             .doOnSuccess(o -> decided.forEach(e -> log.atInfo().addKeyValue("orderId", id)
-                                    .addKeyValue("event", e.getSchema().getName()).log("order changed")));
+                                    .addKeyValue("event", e.getSchema().getName())
+                                    .addKeyValue("traceparent", trace.traceparent()).log("order changed")));
                 });
     }
 

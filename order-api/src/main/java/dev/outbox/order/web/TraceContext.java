@@ -10,17 +10,25 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
- * The W3C trace context to store with the outbox rows: that of the server span of the current request (a child of
- * the caller's {@code traceparent} when it sent one), so the Kafka record continues the caller's trace. Without
- * tracing on the classpath, a valid incoming {@code traceparent} is passed through as it is.
+ * The W3C trace context to store with the outbox rows, so the Kafka record continues the request's trace:
+ * <ul>
+ *   <li>with tracing exported ({@code management.tracing.export.enabled=true}), that of the request's server span
+ *       (a child of the caller's {@code traceparent} when it sent one);</li>
+ *   <li>otherwise (the default: nothing is recorded), the caller's valid {@code traceparent} passed through unchanged,
+ *       so the consumers' spans hang off the caller's span and the trace stays whole; without one, a new trace id
+ *       and span id, not sampled, so the events of one request can still be followed through Kafka and the logs.</li>
+ * </ul>
  */
 @Component
 class TraceContext {
 
+    private static final String ZERO_TRACE_ID = "0".repeat(32);
     private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
 
     private final ObjectProvider<Propagator> propagator;
@@ -43,11 +51,29 @@ class TraceContext {
             }
         }
         String incoming = exchange.getRequest().getHeaders().getFirst("traceparent");
-        if (incoming != null && TRACEPARENT.matcher(incoming).matches()) {
+        if (incoming != null && TRACEPARENT.matcher(incoming).matches() && !incoming.startsWith("ff")
+                && !incoming.regionMatches(3, ZERO_TRACE_ID, 0, 32) && !incoming.regionMatches(36, ZERO_TRACE_ID, 0, 16)) {
             String state = exchange.getRequest().getHeaders().getFirst("tracestate");
             return new TraceHeaders(incoming, state == null || state.length() > 512 ? null : state);
         }
-        return TraceHeaders.NONE;
+        return new TraceHeaders(newTraceparent(), null);
+    }
+
+    /** A new, unsampled W3C trace context: version 00, random trace id and span id, flags 00. */
+    static String newTraceparent() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        HexFormat hex = HexFormat.of();
+        long high;
+        long low;
+        long span;
+        do {
+            high = random.nextLong();
+            low = random.nextLong();
+        } while (high == 0 && low == 0);
+        do {
+            span = random.nextLong();
+        } while (span == 0);
+        return "00-" + hex.toHexDigits(high) + hex.toHexDigits(low) + "-" + hex.toHexDigits(span) + "-00";
     }
 
     private static String emptyToNull(String s) {
