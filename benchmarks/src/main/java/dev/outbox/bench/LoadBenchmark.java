@@ -95,15 +95,7 @@ public final class LoadBenchmark {
             OpenLoop load = new OpenLoop(http, options.orderApiUrl(), watch, options.idempotencyKeys());
             ticker.scheduleAtFixedRate(() -> progress(watch, load), 1, 1, TimeUnit.SECONDS);
             if (!options.jitWarmup().isZero()) {
-                // at a low rate: a cold stack at a high one queues work faster than its JIT can catch up
-                double rate = Math.min(100, options.rates().get(0));
-                StepStats jit = new StepStats("JIT warm-up " + fmt(rate) + "/s", rate);
-                System.out.printf("%n[%s] %d s, not counted%n", jit.name, options.jitWarmup().toSeconds());
-                current = jit;
-                load.run(rate, options.jitWarmup(), jit, 0);
-                load.awaitAnswers(Duration.ofSeconds(12));
-                watch.drain(jit, DRAIN);
-                current = null;
+                jitWarmup(load, watch);
             }
             System.out.printf("%n[idle] %d s with no load ...%n", options.baseline().toSeconds());
             var before = meter.cpuSeconds();
@@ -158,6 +150,33 @@ public final class LoadBenchmark {
         }
     }
 
+    /**
+     * Load at a low rate (100/s at most: a cold stack driven harder queues work faster than its JIT catches up) in
+     * 10-second rounds until the JIT compilers of the stack's JVMs go quiet (under 50 ms of CPU per second), or
+     * {@code --jit-warmup} has passed. Nothing of it is counted.
+     */
+    private void jitWarmup(OpenLoop load, PipelineWatch watch) throws InterruptedException {
+        double rate = Math.min(100, options.rates().get(0));
+        long deadline = System.nanoTime() + options.jitWarmup().toNanos();
+        System.out.printf("%n[JIT warm-up] %s/s until the compilers are quiet, %d s at most%n", fmt(rate),
+                options.jitWarmup().toSeconds());
+        for (int round = 1; ; round++) {
+            StepStats jit = new StepStats("JIT warm-up " + fmt(rate) + "/s", rate);
+            current = jit;
+            double before = meter.jitCpuSeconds();
+            long t0 = System.nanoTime();
+            load.run(rate, Duration.ofSeconds(10), jit, 0);
+            double jitPerSecond = (meter.jitCpuSeconds() - before) * 1000 / ((System.nanoTime() - t0) / 1e9);
+            load.awaitAnswers(Duration.ofSeconds(12));
+            watch.drain(jit, DRAIN);
+            System.out.printf("[JIT warm-up] round %d: compilers used %.0f ms of CPU per second%n", round, jitPerSecond);
+            if (jitPerSecond < 50 || System.nanoTime() > deadline) {
+                break;
+            }
+        }
+        current = null;
+    }
+
     /** One load step at {@code rate}: warm-up, measured window, then the drain of what it accepted. */
     private Results.Step step(OpenLoop load, PipelineWatch watch, String kind, double rate, Duration measure)
             throws InterruptedException {
@@ -172,11 +191,13 @@ public final class LoadBenchmark {
         current = stats;
         sampleLag = true;
         var cpuBefore = meter.cpuSeconds();
+        double jitBefore = meter.jitCpuSeconds();
         long t0 = System.nanoTime();
         load.run(rate, measure, stats, sampleEvery);
         load.awaitAnswers(Duration.ofSeconds(12));
         var cpu = ProcessMeter.delta(cpuBefore, meter.cpuSeconds());
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double jitMsPerSecond = round((meter.jitCpuSeconds() - jitBefore) * 1000 / seconds);
         sampleLag = false;
         watch.drain(warmup, DRAIN);
         watch.drain(stats, DRAIN);
@@ -211,7 +232,7 @@ public final class LoadBenchmark {
                 stats.refused.sum(), stats.errors(), stats.serverErrorsOtherThan503(), other, stats.noAnswer.sum(),
                 stats.postLatency.summary(), stats.acceptedLatency.summary(), stats.refusalLatency.summary(),
                 stats.statusLatency.summary(), stats.viewLatency.summary(), stats.viewNeverSeen.get(),
-                stats.undelivered, lag, lateness, cpuPerOrder, total, rss, whyNot.isEmpty(), whyNot);
+                stats.undelivered, lag, lateness, cpuPerOrder, total, jitMsPerSecond, rss, whyNot.isEmpty(), whyNot);
         System.out.println("[" + name + "] " + Report.stepLine(step));
         return step;
     }

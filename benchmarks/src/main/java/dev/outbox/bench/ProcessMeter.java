@@ -49,6 +49,31 @@ final class ProcessMeter {
         return cpu;
     }
 
+    /**
+     * CPU seconds the JIT compilers of the metered JVMs have used so far (threads named "C1/C2 CompilerThread"):
+     * while they are busy, the stack is still warming up and its CPU per order says more about the JIT than about it.
+     */
+    double jitCpuSeconds() {
+        double total = 0;
+        for (long pid : pids.values()) {
+            try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        if (Files.readString(task.resolve("comm")).startsWith("C")
+                                && Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+                            total += cpuOf(Files.readString(task.resolve("stat")));
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // the thread ended meanwhile
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended: nothing to add
+            }
+        }
+        return total;
+    }
+
     /** Resident set size of each process, in MiB. */
     Map<String, Double> rssMiB() {
         Map<String, Double> rss = new LinkedHashMap<>();
@@ -64,15 +89,17 @@ final class ProcessMeter {
 
     private static double readCpu(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // the command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long utime = Long.parseLong(fields[11]);
-            long stime = Long.parseLong(fields[12]);
-            return (utime + stime) / TICKS_PER_SECOND;
+            return cpuOf(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }
+    }
+
+    /** utime + stime of a /proc stat line, in seconds. */
+    private static double cpuOf(String stat) {
+        // the command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
     }
 
     private static double readRss(long pid) {

@@ -80,21 +80,21 @@ final class Report {
         md.append("| step |");
         List<String> names = List.copyOf(r.pids().keySet());
         names.forEach(n -> md.append(' ').append(n).append(" |"));
-        md.append(" total (stack) |\n|---|");
+        md.append(" total (stack) | of it JIT, ms/s |\n|---|");
         names.forEach(n -> md.append("---:|"));
-        md.append("---:|\n");
+        md.append("---:|---:|\n");
         for (Results.Step s : steps) {
             md.append("| ").append(s.name()).append(" |");
             names.forEach(n -> md.append(' ').append(num(s.cpuMsPerOrder().get(n))).append(" |"));
-            md.append(' ').append(num(s.cpuMsPerOrderTotal())).append(" |\n");
+            md.append(' ').append(num(s.cpuMsPerOrderTotal())).append(" | ").append(num(s.jitCpuMsPerSecond())).append(" |\n");
         }
         md.append("| idle, CPU ms per second |");
         names.forEach(n -> md.append(' ').append(num(r.idleCpuMsPerSecond().get(n))).append(" |"));
         md.append(" ").append(num(r.idleCpuMsPerSecond().entrySet().stream()
-                .filter(e -> !e.getKey().equals(ProcessMeter.LOAD_GENERATOR)).mapToDouble(Map.Entry::getValue).sum())).append(" |\n");
+                .filter(e -> !e.getKey().equals(ProcessMeter.LOAD_GENERATOR)).mapToDouble(Map.Entry::getValue).sum())).append(" | |\n");
         md.append("| RSS at the end, MiB |");
         names.forEach(n -> md.append(' ').append(num(r.rssMiB().get(n))).append(" |"));
-        md.append(' ').append(num(r.totalRssMiB())).append(" |\n\n");
+        md.append(' ').append(num(r.totalRssMiB())).append(" | |\n\n");
         md.append("![latency and CPU per order by rate](").append(plotFile).append(")\n\n");
         md.append("Open loop: each request is sent at its due time whatever earlier ones did, and latency counts from"
                 + " the due time. Sustainable: no error or refusal, accepted -> visible at GET /deliveries/{id} p99 <= "

@@ -46,6 +46,8 @@ record Results(
             Latency.Percentiles senderLateness,
             Map<String, Double> cpuMsPerOrder,
             double cpuMsPerOrderTotal,
+            /** CPU the JIT compilers of the stack's JVMs used meanwhile (part of the CPU above), ms per second. */
+            double jitCpuMsPerSecond,
             Map<String, Double> rssMiB,
             boolean sustainable,
             List<String> whyNot) {

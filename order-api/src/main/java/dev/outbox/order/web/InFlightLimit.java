@@ -38,7 +38,7 @@ class InFlightLimit implements WebFilter {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Counter refused;
 
-    InFlightLimit(@Value("${orders.max-in-flight:64}") int maxInFlight, MeterRegistry meters) {
+    InFlightLimit(@Value("${orders.max-in-flight:128}") int maxInFlight, MeterRegistry meters) {
         this.maxInFlight = maxInFlight;
         this.refused = Counter.builder("orders.commands.shed").description("Order commands refused at capacity (503)")
                 .register(meters);
