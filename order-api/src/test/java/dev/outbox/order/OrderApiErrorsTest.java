@@ -85,13 +85,17 @@ class OrderApiErrorsTest extends OrderApiTestBase {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(OrderApiApplication.class).properties(
-                "server.port=0", "server.address=127.0.0.1", "spring.flyway.enabled=false",
-                "logging.structured.format.console=",
-                "spring.r2dbc.url=r2dbc:mysql://127.0.0.1:" + closedPort + "/orders",
-                "spring.r2dbc.pool.initial-size=0", "spring.r2dbc.pool.max-acquire-time=2s",
-                "outbox.schema-registry-url=" + stack.registryUrl()).run()) {
+        // command-line arguments, not SpringApplicationBuilder.properties(...): those are only defaults, and
+        // application.properties' server.port=8080 would win over them
+        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(OrderApiApplication.class).run(
+                "--server.port=0", "--server.address=127.0.0.1", "--spring.flyway.enabled=false",
+                "--logging.structured.format.console=",
+                "--spring.r2dbc.url=r2dbc:mysql://127.0.0.1:" + closedPort + "/orders",
+                "--spring.r2dbc.pool.initial-size=0", "--spring.r2dbc.pool.max-acquire-time=2s",
+                "--outbox.schema-registry-url=" + stack.registryUrl())) {
             int appPort = ((WebServerApplicationContext) app).getWebServer().getPort();
+            // a free port, never application.properties' 8080 (where a developer's ./stack start listens)
+            assertThat(appPort).isNotEqualTo(8080);
             int saved = port;
             port = appPort;
             try {
