@@ -92,6 +92,8 @@ public final class Stack implements AutoCloseable {
         Stack stack = new Stack(settings, out);
         try {
             Files.createDirectories(settings.logs());
+            // the database users' passwords: generated on the first start, then reused (see DbPasswords)
+            DbPasswords.loadOrCreate(settings.stateDir());
             stack.startParts(parts);
             return stack;
         } catch (RuntimeException | IOException e) {
@@ -194,21 +196,31 @@ public final class Stack implements AutoCloseable {
     }
 
     private Supervised startRegistry(Supervised.Listener listener) throws IOException {
-        return JavaApp.start(settings, "registry", "schema-registry", settings.registryPort(), Map.of(
+        return JavaApp.start(settings, "registry", "schema-registry", settings.registryPort(),
+                registryEnvironment(settings), List.of(), listener);
+    }
+
+    static Map<String, String> registryEnvironment(StackSettings settings) {
+        return Map.of(
                 "SPRING_DATASOURCE_URL", "jdbc:mariadb://" + settings.host() + ":" + settings.mariadbPort() + "/registry",
                 "SPRING_DATASOURCE_USERNAME", "registry",
-                "SPRING_DATASOURCE_PASSWORD", settings.registryDbPassword()), List.of(), listener);
+                "SPRING_DATASOURCE_PASSWORD", settings.registryDbPassword());
     }
 
     private Supervised startOrderApi(Supervised.Listener listener) throws IOException {
-        return JavaApp.start(settings, "order-api", "order-api", settings.orderApiPort(), Map.of(
+        return JavaApp.start(settings, "order-api", "order-api", settings.orderApiPort(),
+                orderApiEnvironment(settings), List.of(), listener);
+    }
+
+    static Map<String, String> orderApiEnvironment(StackSettings settings) {
+        return Map.of(
                 "SPRING_R2DBC_URL", settings.ordersR2dbcUrl(),
                 "SPRING_R2DBC_USERNAME", "orders",
                 "SPRING_R2DBC_PASSWORD", settings.ordersDbPassword(),
                 "SPRING_FLYWAY_URL", settings.ordersJdbcUrl(),
                 "SPRING_FLYWAY_USER", "orders",
                 "SPRING_FLYWAY_PASSWORD", settings.ordersDbPassword(),
-                "OUTBOX_SCHEMA_REGISTRY_URL", settings.registryUrl()), List.of(), listener);
+                "OUTBOX_SCHEMA_REGISTRY_URL", settings.registryUrl());
     }
 
     private Supervised startDelivery(Supervised.Listener listener) throws IOException {
@@ -343,7 +355,8 @@ public final class Stack implements AutoCloseable {
         System.out.println("  schema registry    " + s.registryUrl() + "/subjects");
         System.out.println("  kafka connect      " + s.connectUrl() + "/connectors/" + Connect.CONNECTOR + "/status");
         System.out.println("  kafka bootstrap    " + s.kafkaBootstrap());
-        System.out.println("  mariadb            " + s.host() + ":" + s.mariadbPort() + "  (database orders, user orders)");
+        System.out.println("  mariadb            " + s.host() + ":" + s.mariadbPort() + "  (database orders, user orders;"
+                + " passwords in " + s.dbPasswordsFile() + ")");
         System.out.println("  logs               " + s.logs());
     }
 
