@@ -5,7 +5,12 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,6 +66,76 @@ class OrderApiErrorsTest extends OrderApiTestBase {
     void a_body_over_the_limit_is_413() {
         String huge = orderBody("c-" + "x".repeat(70_000));
         assertProblem(send("POST", "/orders", huge), 413);
+    }
+
+    @Test
+    void a_body_announced_over_the_limit_is_413_and_the_connection_is_closed_without_reading_the_body() throws Exception {
+        // 100 MB announced, 1 KiB sent: the server must answer and close, not wait for (and discard) the rest
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 104857600\r\n\r\n" + "x".repeat(1024)).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertAnsweredAndClosed(socket, 413);
+        }
+    }
+
+    @Test
+    void a_chunked_body_that_outgrows_the_limit_is_413_and_the_connection_is_closed() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            String chunk = "{\"customerId\": \"" + "x".repeat(70_000);
+            out.write(("POST /orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(chunk.length()) + "\r\n" + chunk
+                    + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush(); // and never the last chunk
+            assertAnsweredAndClosed(socket, 413);
+        }
+    }
+
+    @Test
+    void requests_netty_refuses_before_spring_sees_them_get_problem_bodies_too() throws Exception {
+        // 414: a request line over server.netty.max-initial-line-length (4 KiB)
+        assertRawAnswer("GET /orders/" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 414);
+        // 431: headers over server.max-http-request-header-size (8 KiB)
+        assertRawAnswer("GET /orders HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n", 431);
+        // 400: a request line that is not HTTP
+        assertRawAnswer("GET /orders HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header Without Colon\r\n\r\n", 400);
+    }
+
+    private void assertRawAnswer(String request, int status) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            assertAnsweredAndClosed(socket, status);
+        }
+    }
+
+    /** Reads the answer: the status, problem+json, Connection: close, and then the end of the stream. */
+    private static void assertAnsweredAndClosed(Socket socket, int status) throws Exception {
+        InputStream in = socket.getInputStream();
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        boolean closed = false;
+        try {
+            for (int n; (n = in.read(buffer)) != -1; ) {
+                received.write(buffer, 0, n);
+            }
+            closed = true;
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            closed = false;
+        } catch (java.net.SocketException reset) {
+            closed = true;
+        }
+        String answer = received.toString(StandardCharsets.US_ASCII);
+        assertThat(answer).matches("(?s)HTTP/1\\.[01] " + status + " .*");
+        String head = answer.substring(0, Math.max(0, answer.indexOf("\r\n\r\n"))).toLowerCase(java.util.Locale.ROOT);
+        assertThat(head).contains("content-type: application/problem+json").contains("connection: close");
+        assertThat(answer).contains("\"status\":" + status);
+        assertThat(closed).as("the server closed the connection; received:\n" + answer).isTrue();
     }
 
     @Test
