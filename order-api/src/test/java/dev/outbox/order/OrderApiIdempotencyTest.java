@@ -1,5 +1,6 @@
 package dev.outbox.order;
 
+import dev.outbox.stack.MariaDb;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,10 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -88,4 +92,67 @@ class OrderApiIdempotencyTest extends OrderApiTestBase {
         assertThat(batches.totalAmount()).isGreaterThanOrEqualTo(5);
     }
 
+    @Test
+    void a_request_that_loses_the_race_for_its_key_is_answered_as_the_replay_and_not_counted_as_an_error()
+            throws Exception {
+        String customer = "c-race-lost-" + UUID.randomUUID();
+        String body = orderBody(customer);
+        // a first order gives the stored form of this body (its hash) and a response to replay
+        Reply first = send("POST", "/orders", body, "Idempotency-Key", "first");
+        Map<String, Object> stored = rows("SELECT request_hash, order_id, response_body FROM idempotency_key"
+                + " WHERE customer_id = ? AND idempotency_key = 'first'", customer).get(0);
+        double errors = count("error");
+        double replayed = count("replayed");
+
+        // a concurrent request stores key "second" and has not committed yet when ours tries to store it too
+        try (Connection winner = db()) {
+            winner.setAutoCommit(false);
+            try (PreparedStatement insert = winner.prepareStatement("INSERT INTO idempotency_key (customer_id,"
+                    + " idempotency_key, request_hash, order_id, response_status, response_body, created_at)"
+                    + " VALUES (?, 'second', ?, ?, 201, ?, UTC_TIMESTAMP(6))")) {
+                insert.setString(1, customer);
+                insert.setObject(2, stored.get("request_hash"));
+                insert.setObject(3, stored.get("order_id"));
+                insert.setObject(4, stored.get("response_body"));
+                insert.executeUpdate();
+            }
+            CompletableFuture<Reply> loser = CompletableFuture.supplyAsync(
+                    () -> send("POST", "/orders", body, "Idempotency-Key", "second"));
+            awaitLockWait();
+            winner.commit();
+
+            Reply reply = loser.get(60, TimeUnit.SECONDS);
+            assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+            assertThat(reply.headers().firstValue("idempotent-replayed")).contains("true");
+            assertThat(reply.body()).isEqualTo(first.body());
+        }
+        // its own order was rolled back
+        assertThat(rows("SELECT id FROM customer_order WHERE customer_id = ?", customer)).hasSize(1);
+        assertThat(count("error")).as("orders.commands{outcome=error}").isEqualTo(errors);
+        assertThat(count("replayed")).as("orders.commands{outcome=replayed}").isEqualTo(replayed + 1);
+    }
+
+    private double count(String outcome) {
+        var timer = meters.find("orders.commands").tags("command", "place", "outcome", outcome).timer();
+        return timer == null ? 0 : timer.count();
+    }
+
+    /** Waits until a transaction waits for a row lock: our request, blocked on the winner's uncommitted key. */
+    private static void awaitLockWait() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                // as root (the app's account may not read INNODB_TRX); fails while nobody waits
+                MariaDb.execute(stack, "DELIMITER //\nBEGIN NOT ATOMIC IF (SELECT COUNT(*) FROM information_schema.INNODB_TRX"
+                        + " WHERE trx_state = 'LOCK WAIT') = 0 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'no lock"
+                        + " wait'; END IF; END //\nDELIMITER ;\n");
+                return;
+            } catch (RuntimeException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the request never waited for the key's row lock", notYet);
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package dev.outbox.order.web;
 
+import dev.outbox.order.order.AlreadyHandled;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -38,7 +40,10 @@ class IdempotencyStore {
                 .one();
     }
 
-    /** Fails with a duplicate-key error when a concurrent request stored the same key first. */
+    /**
+     * Fails with {@link AlreadyHandled} when a concurrent request stored the same key first (its transaction is
+     * then rolled back, and the request answered as the replay of the first).
+     */
     Mono<Void> save(String customerId, String key, Stored response) {
         return db.sql("INSERT INTO idempotency_key (customer_id, idempotency_key, request_hash, order_id,"
                         + " response_status, response_body, created_at)"
@@ -50,7 +55,11 @@ class IdempotencyStore {
                 .bind("status", response.status())
                 .bind("body", response.body())
                 .bind("createdAt", now())
-                .fetch().rowsUpdated().then();
+                .fetch().rowsUpdated()
+                // the primary key is the only constraint of the table: a duplicate is the same key, stored first
+                .onErrorMap(DataIntegrityViolationException.class, e -> new AlreadyHandled(
+                        "Idempotency-Key already stored by a concurrent request", e))
+                .then();
     }
 
     /** Deletes at most {@code limit} rows created before {@code cutoff}, the oldest first; how many it deleted. */

@@ -1,5 +1,6 @@
 package dev.outbox.order.web;
 
+import dev.outbox.order.order.AlreadyHandled;
 import dev.outbox.order.order.Order;
 import dev.outbox.order.order.OrderCommand;
 import dev.outbox.order.order.OrderCommandHandler;
@@ -9,7 +10,6 @@ import dev.outbox.order.web.OrderRequests.PlaceOrderRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import jakarta.validation.Valid;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -79,8 +79,9 @@ class OrderController {
                 .switchIfEmpty(Mono.defer(() -> handler.place(command, traceHeaders, order -> idempotency.save(customer,
                                 key, new IdempotencyStore.Stored(hash, order.id(), HttpStatus.CREATED.value(), render(order))))
                         .map(this::created)
-                        // a concurrent request with the same key committed first: answer as its replay
-                        .onErrorResume(DataIntegrityViolationException.class, e -> idempotency.find(customer, key)
+                        // a concurrent request with the same key committed first: answer as its replay (the
+                        // handler counts it as outcome "replayed", not as an error)
+                        .onErrorResume(AlreadyHandled.class, e -> idempotency.find(customer, key)
                                 .map(stored -> replay(stored, hash)).switchIfEmpty(Mono.error(e)))));
     }
 
