@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  * Refuses a body announced larger than the limit with 413 before reading it, and closes the connection
  * ({@code Connection: close}): otherwise the server would read and discard the whole announced body to keep the
  * connection for the next request — 100 MB read for nothing. Bodies without a Content-Length are bounded by the
- * codecs' {@code spring.codec.max-in-memory-size} (same limit), answered 413 by {@link ProblemHandler}, which closes
+ * codecs' {@code spring.http.codecs.max-in-memory-size} (same limit), answered 413 by {@link ProblemHandler}, which closes
  * the connection too.
  */
 @Component
@@ -25,7 +25,7 @@ class BodySizeLimit implements WebFilter {
 
     private final long maxBytes;
 
-    BodySizeLimit(@Value("${spring.codec.max-in-memory-size:64KB}") org.springframework.util.unit.DataSize max) {
+    BodySizeLimit(@Value("${spring.http.codecs.max-in-memory-size:64KB}") org.springframework.util.unit.DataSize max) {
         this.maxBytes = max.toBytes();
     }
 

@@ -120,7 +120,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     /**
-     * A body without Content-Length that outgrew spring.codec.max-in-memory-size while being read. The answer closes
+     * A body without Content-Length that outgrew spring.http.codecs.max-in-memory-size while being read. The answer closes
      * the connection: the rest of the body is not read (and discarded) to keep it.
      */
     private static ProblemDetail tooLarge() {
