@@ -1,5 +1,6 @@
 -- The same schemas and least-privilege accounts as the local stack's MariaDB (local-stack/.../MariaDb.java),
--- for MySQL 8 in docker-compose. Passwords are local development defaults; override them for anything shared.
+-- for MySQL 8 in docker-compose. Passwords are documented DEVELOPMENT DEFAULTS (the same everywhere);
+-- change them for anything shared. The local stack (./stack start) generates random ones instead.
 CREATE DATABASE IF NOT EXISTS orders CHARACTER SET utf8mb4;
 
 CREATE USER IF NOT EXISTS 'orders'@'%' IDENTIFIED BY 'orders-local';

@@ -37,11 +37,30 @@ public final class Connect {
         }
     }
 
+    /**
+     * The variables the connector file reads through {@code ${env:...}}: the only ones the worker's
+     * {@code EnvVarConfigProvider} may hand out (its {@code allowlist.pattern}), so a connector configuration cannot
+     * read any other variable of the worker's environment (the launcher's own STACK_* passwords, for one).
+     */
+    static final List<String> CONNECTOR_VARIABLES = List.of("OUTBOX_DB_HOST", "OUTBOX_DB_PORT", "DEBEZIUM_DB_USER",
+            "DEBEZIUM_DB_PASSWORD", "KAFKA_BOOTSTRAP_SERVERS", "DEBEZIUM_POLL_INTERVAL_MS");
+
     public static Supervised startWorker(StackSettings s, Supervised.Listener listener) throws IOException {
         Path dir = s.stateDir().resolve("connect");
         Files.createDirectories(dir);
         Path config = dir.resolve("connect-distributed.properties");
-        Files.writeString(config, """
+        Files.writeString(config, workerConfig(s));
+        List<String> jvm = List.of("-Xms128m", "-Xmx512m", "-XX:+UseG1GC", "-Djava.awt.headless=true",
+                "-Dlog4j2.configurationFile=" + KafkaBroker.log4j(s, "connect"));
+        Supervised worker = Supervised.start("connect", Supervised.java(jvm, classpath(s),
+                "org.apache.kafka.connect.cli.ConnectDistributed", config.toString()), environment(s), dir, s, listener);
+        worker.awaitReady(Duration.ofSeconds(90), () -> Http.ok(s.connectUrl() + "/health"));
+        return worker;
+    }
+
+    /** The distributed worker's configuration file. */
+    static String workerConfig(StackSettings s) {
+        return """
                 bootstrap.servers=%1$s
                 group.id=outbox-connect
                 config.storage.topic=_connect-configs
@@ -61,21 +80,22 @@ public final class Connect {
                 plugin.discovery=service_load
                 config.providers=env
                 config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider
+                # only the variables the connector file reads (a full match of the name)
+                config.providers.env.param.allowlist.pattern=%5$s
                 topic.creation.enable=true
-                """.formatted(s.kafkaBootstrap(), s.host(), s.connectPort(), s.kafkaHome().resolve("plugins")));
-        Map<String, String> env = Map.of(
+                """.formatted(s.kafkaBootstrap(), s.host(), s.connectPort(), s.kafkaHome().resolve("plugins"),
+                String.join("|", CONNECTOR_VARIABLES));
+    }
+
+    /** What the connector reads through {@code ${env:...}}, passed to the worker's process. */
+    static Map<String, String> environment(StackSettings s) {
+        return Map.of(
                 "OUTBOX_DB_HOST", s.host(),
                 "OUTBOX_DB_PORT", Integer.toString(s.mariadbPort()),
                 "DEBEZIUM_DB_USER", "debezium",
                 "DEBEZIUM_DB_PASSWORD", s.debeziumDbPassword(),
                 "KAFKA_BOOTSTRAP_SERVERS", s.kafkaBootstrap(),
                 "DEBEZIUM_POLL_INTERVAL_MS", Long.toString(s.debeziumPollIntervalMs()));
-        List<String> jvm = List.of("-Xms128m", "-Xmx512m", "-XX:+UseG1GC", "-Djava.awt.headless=true",
-                "-Dlog4j2.configurationFile=" + KafkaBroker.log4j(s, "connect"));
-        Supervised worker = Supervised.start("connect", Supervised.java(jvm, classpath(s),
-                "org.apache.kafka.connect.cli.ConnectDistributed", config.toString()), env, dir, s, listener);
-        worker.awaitReady(Duration.ofSeconds(90), () -> Http.ok(s.connectUrl() + "/health"));
-        return worker;
     }
 
     /** The connector file shipped in connect/. */

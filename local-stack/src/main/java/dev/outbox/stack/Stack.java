@@ -64,12 +64,19 @@ public final class Stack implements AutoCloseable {
     private final List<Supervised> extras = Collections.synchronizedList(new ArrayList<>());
     private final Map<Part, Double> seconds = Collections.synchronizedMap(new LinkedHashMap<>());
     private final PrintStream out;
+    /** Starters that replace the real ones, for tests of the launcher itself; empty otherwise. */
+    private final Map<Part, Starter> replacedStarters;
     private final long t0 = System.nanoTime();
+    /** Guards {@link #closed} against a process being registered while {@link #close()} takes its list. */
+    private final Object lifecycle = new Object();
     private volatile boolean closed;
+    /** The parts' start-ups, so that a failed start returns only once none of them can spawn a process any more. */
+    private final List<CompletableFuture<Void>> starting = Collections.synchronizedList(new ArrayList<>());
 
-    private Stack(StackSettings settings, PrintStream out) {
+    private Stack(StackSettings settings, PrintStream out, Map<Part, Starter> replacedStarters) {
         this.settings = settings;
         this.out = out;
+        this.replacedStarters = Map.copyOf(replacedStarters);
     }
 
     public StackSettings settings() {
@@ -87,20 +94,46 @@ public final class Stack implements AutoCloseable {
 
     /** Starts the given parts (and what they need); on failure stops what did start and throws. */
     public static Stack start(StackSettings settings, Set<Part> wanted, PrintStream out) {
+        return start(settings, wanted, out, Map.of());
+    }
+
+    /** {@link #start(StackSettings, Set, PrintStream)} with some parts started by {@code starters} instead. */
+    static Stack start(StackSettings settings, Set<Part> wanted, PrintStream out, Map<Part, Starter> starters) {
         Set<Part> parts = withDependencies(wanted);
         refuseIfRunning(settings);
-        Stack stack = new Stack(settings, out);
+        Stack stack = new Stack(settings, out, starters);
+        // Ctrl-C (or any exit of the JVM) during the start-up stops what was started so far; once started, the
+        // caller owns the stack (./stack start installs its own hook, --detach leaves it running on purpose)
+        Thread guard = new Thread(stack::close, "stack-start-interrupted");
+        Runtime.getRuntime().addShutdownHook(guard);
         try {
             Files.createDirectories(settings.logs());
+            // the database users' passwords: generated on the first start, then reused (see DbPasswords)
+            DbPasswords.loadOrCreate(settings.stateDir());
             stack.startParts(parts);
+            removeHook(guard);
             return stack;
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException | IOException | Error e) {
+            // stops what runs, then waits for the parts still starting: each one's process, spawned or not yet,
+            // is stopped before this returns (see register)
             stack.close();
+            removeHook(guard);
+            if (e instanceof Error error) {
+                throw error;
+            }
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             if (cause instanceof StackException se) {
                 throw se;
             }
             throw new StackException("stack start failed: " + cause, cause);
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or about to: it closes the stack, which is what is wanted
         }
     }
 
@@ -146,6 +179,10 @@ public final class Stack implements AutoCloseable {
 
     /** How each part starts; {@code firstStart} registers the connector, a restart only waits for its task. */
     private Starter starter(Part part, boolean firstStart) {
+        Starter replaced = replacedStarters.get(part);
+        if (replaced != null) {
+            return replaced;
+        }
         return switch (part) {
             case MARIADB -> l -> MariaDb.start(settings, l);
             case KAFKA -> l -> KafkaBroker.start(settings, l);
@@ -169,14 +206,14 @@ public final class Stack implements AutoCloseable {
     }
 
     private CompletableFuture<Void> part(Part part, CompletableFuture<Void> after, Starter starter) {
-        return after.thenRunAsync(() -> {
+        CompletableFuture<Void> future = after.thenRunAsync(() -> {
             if (closed) {
                 throw new StackException(part.id() + " not started: the stack is stopping");
             }
             long begin = System.nanoTime();
             out.printf("[%5.1fs] %-16s starting%n", elapsed(), part.id());
             try {
-                starter.start(process -> running.put(part, process));
+                starter.start(process -> register(process, () -> running.put(part, process)));
             } catch (StackException e) {
                 throw e;
             } catch (Exception e) {
@@ -184,9 +221,30 @@ public final class Stack implements AutoCloseable {
             }
             double took = (System.nanoTime() - begin) / 1e9;
             seconds.put(part, took);
+            Supervised process = running.get(part);
+            if (process == null) {
+                throw new StackException(part.id() + " not started: the stack is stopping");
+            }
             out.printf("[%5.1fs] %-16s ready in %.1f s  (log: %s)%n", elapsed(), part.id(), took,
-                    settings.home().relativize(settings.logs().resolve(running.get(part).name() + ".log")));
+                    settings.home().relativize(settings.logs().resolve(process.name() + ".log")));
         });
+        starting.add(future);
+        return future;
+    }
+
+    /**
+     * Records a process the moment it is spawned, so that {@link #close()} stops it; once the stack is closing, stops
+     * it at once instead and fails its part's start-up. Either way no process outlives the stack.
+     */
+    private void register(Supervised process, Runnable record) {
+        synchronized (lifecycle) {
+            if (!closed) {
+                record.run();
+                return;
+            }
+        }
+        process.stop(Duration.ofSeconds(30));
+        throw new StackException(process.name() + " not started: the stack is stopping");
     }
 
     private double elapsed() {
@@ -194,21 +252,31 @@ public final class Stack implements AutoCloseable {
     }
 
     private Supervised startRegistry(Supervised.Listener listener) throws IOException {
-        return JavaApp.start(settings, "registry", "schema-registry", settings.registryPort(), Map.of(
+        return JavaApp.start(settings, "registry", "schema-registry", settings.registryPort(),
+                registryEnvironment(settings), List.of(), listener);
+    }
+
+    static Map<String, String> registryEnvironment(StackSettings settings) {
+        return Map.of(
                 "SPRING_DATASOURCE_URL", "jdbc:mariadb://" + settings.host() + ":" + settings.mariadbPort() + "/registry",
                 "SPRING_DATASOURCE_USERNAME", "registry",
-                "SPRING_DATASOURCE_PASSWORD", settings.registryDbPassword()), List.of(), listener);
+                "SPRING_DATASOURCE_PASSWORD", settings.registryDbPassword());
     }
 
     private Supervised startOrderApi(Supervised.Listener listener) throws IOException {
-        return JavaApp.start(settings, "order-api", "order-api", settings.orderApiPort(), Map.of(
+        return JavaApp.start(settings, "order-api", "order-api", settings.orderApiPort(),
+                orderApiEnvironment(settings), List.of(), listener);
+    }
+
+    static Map<String, String> orderApiEnvironment(StackSettings settings) {
+        return Map.of(
                 "SPRING_R2DBC_URL", settings.ordersR2dbcUrl(),
                 "SPRING_R2DBC_USERNAME", "orders",
                 "SPRING_R2DBC_PASSWORD", settings.ordersDbPassword(),
                 "SPRING_FLYWAY_URL", settings.ordersJdbcUrl(),
                 "SPRING_FLYWAY_USER", "orders",
                 "SPRING_FLYWAY_PASSWORD", settings.ordersDbPassword(),
-                "OUTBOX_SCHEMA_REGISTRY_URL", settings.registryUrl()), List.of(), listener);
+                "OUTBOX_SCHEMA_REGISTRY_URL", settings.registryUrl());
     }
 
     private Supervised startDelivery(Supervised.Listener listener) throws IOException {
@@ -220,7 +288,7 @@ public final class Stack implements AutoCloseable {
      * the stack stops it on close unless the caller stops it first.
      */
     public Supervised startExtraDeliveryInstance(String name, int port) throws IOException {
-        return startDeliveryInstance(name, port, extras::add);
+        return startDeliveryInstance(name, port, process -> register(process, () -> extras.add(process)));
     }
 
     private Supervised startDeliveryInstance(String name, int port, Supervised.Listener listener) throws IOException {
@@ -246,7 +314,28 @@ public final class Stack implements AutoCloseable {
     /** Stops every part it started, apps first, the database last. */
     @Override
     public void close() {
-        closed = true;
+        synchronized (lifecycle) {
+            closed = true;
+        }
+        stopAll();
+        // a part still starting either has its process registered (stopped above, so its wait for readiness ends
+        // at once) or will have it stopped by register(); wait for them so nothing is left behind on return
+        CompletableFuture<?>[] pending;
+        synchronized (starting) {
+            pending = starting.toArray(CompletableFuture<?>[]::new);
+        }
+        try {
+            CompletableFuture.allOf(pending).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ended) {
+            // failed start-ups are what close() follows; one still running after 60 s has register() stop
+            // whatever it spawns later
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stopAll();
+    }
+
+    private void stopAll() {
         synchronized (extras) {
             extras.forEach(process -> process.stop(Duration.ofSeconds(30)));
             extras.clear();
@@ -343,7 +432,8 @@ public final class Stack implements AutoCloseable {
         System.out.println("  schema registry    " + s.registryUrl() + "/subjects");
         System.out.println("  kafka connect      " + s.connectUrl() + "/connectors/" + Connect.CONNECTOR + "/status");
         System.out.println("  kafka bootstrap    " + s.kafkaBootstrap());
-        System.out.println("  mariadb            " + s.host() + ":" + s.mariadbPort() + "  (database orders, user orders)");
+        System.out.println("  mariadb            " + s.host() + ":" + s.mariadbPort() + "  (database orders, user orders;"
+                + " passwords in " + s.dbPasswordsFile() + ")");
         System.out.println("  logs               " + s.logs());
     }
 

@@ -8,8 +8,13 @@ import java.util.Optional;
  * Where the local stack keeps its state and which ports it binds (always on 127.0.0.1).
  *
  * <p>Every value comes from a system property ({@code -Dstack.kafka.port=...}) or an environment variable
- * ({@code STACK_KAFKA_PORT}), falling back to the defaults of the design notes. Passwords default to local-only
- * development values; set the variables to change them.
+ * ({@code STACK_KAFKA_PORT}), falling back to the defaults of the design notes.
+ *
+ * <p>The database passwords have no shared default: unless {@code STACK_ORDERS_DB_PASSWORD},
+ * {@code STACK_REGISTRY_DB_PASSWORD} or {@code STACK_DEBEZIUM_DB_PASSWORD} (or the matching system property) sets
+ * one, each is generated at random when the state directory first needs it and kept there in an owner-only file
+ * ({@link DbPasswords}), so the launcher, the apps it starts, Connect and every tool reading these settings (the
+ * benchmark) agree on it. {@code dbPasswordOverrides} holds only the passwords that were set explicitly.
  */
 public record StackSettings(
         Path home,
@@ -22,9 +27,7 @@ public record StackSettings(
         int connectPort,
         int orderApiPort,
         int deliveryPort,
-        String ordersDbPassword,
-        String registryDbPassword,
-        String debeziumDbPassword,
+        Map<String, String> dbPasswordOverrides,
         long debeziumPollIntervalMs) {
 
     public static final String HOST = "127.0.0.1";
@@ -43,16 +46,14 @@ public record StackSettings(
                 intValue("connect.port", 8083),
                 intValue("order-api.port", 8080),
                 intValue("delivery.port", 8082),
-                value("orders.db.password", "orders-local"),
-                value("registry.db.password", "registry-local"),
-                value("debezium.db.password", "debezium-local"),
+                passwordOverrides(),
                 Long.parseLong(value("debezium.poll.interval.ms", "10")));
     }
 
     public StackSettings withStateDir(Path dir) {
         return new StackSettings(home, dir.toAbsolutePath().normalize(), host, mariadbPort, kafkaPort,
-                kafkaControllerPort, registryPort, connectPort, orderApiPort, deliveryPort, ordersDbPassword,
-                registryDbPassword, debeziumDbPassword, debeziumPollIntervalMs);
+                kafkaControllerPort, registryPort, connectPort, orderApiPort, deliveryPort, dbPasswordOverrides,
+                debeziumPollIntervalMs);
     }
 
     /** The same settings on other ports, for a stack that must not collide with one already running. */
@@ -62,7 +63,45 @@ public record StackSettings(
                 ports.getOrDefault("kafka-controller", kafkaControllerPort),
                 ports.getOrDefault("registry", registryPort), ports.getOrDefault("connect", connectPort),
                 ports.getOrDefault("order-api", orderApiPort), ports.getOrDefault("delivery", deliveryPort),
-                ordersDbPassword, registryDbPassword, debeziumDbPassword, debeziumPollIntervalMs);
+                dbPasswordOverrides, debeziumPollIntervalMs);
+    }
+
+    public StackSettings {
+        dbPasswordOverrides = Map.copyOf(dbPasswordOverrides);
+    }
+
+    /** The {@code orders} user's password: the one set explicitly, or the one generated for this state directory. */
+    public String ordersDbPassword() {
+        return dbPassword("orders");
+    }
+
+    public String registryDbPassword() {
+        return dbPassword("registry");
+    }
+
+    public String debeziumDbPassword() {
+        return dbPassword("debezium");
+    }
+
+    /** The owner-only file in the state directory that keeps the generated passwords. */
+    public Path dbPasswordsFile() {
+        return DbPasswords.file(stateDir);
+    }
+
+    private String dbPassword(String user) {
+        String chosen = dbPasswordOverrides.get(user);
+        return chosen != null ? chosen : DbPasswords.loadOrCreate(stateDir).get(user);
+    }
+
+    private static Map<String, String> passwordOverrides() {
+        Map<String, String> chosen = new java.util.HashMap<>();
+        for (String user : DbPasswords.USERS) {
+            String value = value(user + ".db.password", null);
+            if (value != null) {
+                chosen.put(user, value);
+            }
+        }
+        return chosen;
     }
 
     public String kafkaBootstrap() {

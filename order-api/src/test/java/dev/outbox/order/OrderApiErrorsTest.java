@@ -5,7 +5,12 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,6 +69,77 @@ class OrderApiErrorsTest extends OrderApiTestBase {
     }
 
     @Test
+    void a_body_announced_over_the_limit_is_413_and_the_connection_is_closed_without_reading_the_body() throws Exception {
+        // 100 MB announced, 1 KiB sent: the server must answer and close, not wait for (and discard) the rest
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 104857600\r\n\r\n" + "x".repeat(1024)).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertAnsweredAndClosed(socket, 413);
+        }
+    }
+
+    @Test
+    void a_chunked_body_that_outgrows_the_limit_is_413_and_the_connection_is_closed() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            // no Content-Length: the codec finds the body too large while reading it
+            String chunk = orderBody("c-" + "x".repeat(70_000));
+            out.write(("POST /orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(chunk.length()) + "\r\n" + chunk
+                    + "\r\n0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertAnsweredAndClosed(socket, 413);
+        }
+    }
+
+    @Test
+    void requests_netty_refuses_before_spring_sees_them_get_problem_bodies_too() throws Exception {
+        // 414: a request line over server.netty.max-initial-line-length (4 KiB)
+        assertRawAnswer("GET /orders/" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 414);
+        // 431: headers over server.max-http-request-header-size (8 KiB)
+        assertRawAnswer("GET /orders HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n", 431);
+        // 400: a request line that is not HTTP
+        assertRawAnswer("GET /orders HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header Without Colon\r\n\r\n", 400);
+    }
+
+    private void assertRawAnswer(String request, int status) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            assertAnsweredAndClosed(socket, status);
+        }
+    }
+
+    /** Reads the answer: the status, problem+json, Connection: close, and then the end of the stream. */
+    private static void assertAnsweredAndClosed(Socket socket, int status) throws Exception {
+        InputStream in = socket.getInputStream();
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        boolean closed = false;
+        try {
+            for (int n; (n = in.read(buffer)) != -1; ) {
+                received.write(buffer, 0, n);
+            }
+            closed = true;
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            closed = false;
+        } catch (java.net.SocketException reset) {
+            closed = true;
+        }
+        String answer = received.toString(StandardCharsets.US_ASCII);
+        assertThat(answer).matches("(?s)HTTP/1\\.[01] " + status + " .*");
+        String head = answer.substring(0, Math.max(0, answer.indexOf("\r\n\r\n"))).toLowerCase(java.util.Locale.ROOT);
+        assertThat(head).contains("content-type: application/problem+json").contains("connection: close");
+        assertThat(answer).contains("\"status\":" + status);
+        assertThat(closed).as("the server closed the connection; received:\n" + answer).isTrue();
+    }
+
+    @Test
     void a_body_that_is_not_json_is_415() {
         assertProblem(send("POST", "/orders", "customerId=c-1", "Content-Type", "application/x-www-form-urlencoded"), 415);
         assertProblem(send("POST", "/orders", "<order/>", "Content-Type", "application/xml"), 415);
@@ -85,13 +161,17 @@ class OrderApiErrorsTest extends OrderApiTestBase {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(OrderApiApplication.class).properties(
-                "server.port=0", "server.address=127.0.0.1", "spring.flyway.enabled=false",
-                "logging.structured.format.console=",
-                "spring.r2dbc.url=r2dbc:mysql://127.0.0.1:" + closedPort + "/orders",
-                "spring.r2dbc.pool.initial-size=0", "spring.r2dbc.pool.max-acquire-time=2s",
-                "outbox.schema-registry-url=" + stack.registryUrl()).run()) {
+        // command-line arguments, not SpringApplicationBuilder.properties(...): those are only defaults, and
+        // application.properties' server.port=8080 would win over them
+        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(OrderApiApplication.class).run(
+                "--server.port=0", "--server.address=127.0.0.1", "--spring.flyway.enabled=false",
+                "--logging.structured.format.console=",
+                "--spring.r2dbc.url=r2dbc:mysql://127.0.0.1:" + closedPort + "/orders",
+                "--spring.r2dbc.pool.initial-size=0", "--spring.r2dbc.pool.max-acquire-time=2s",
+                "--outbox.schema-registry-url=" + stack.registryUrl())) {
             int appPort = ((WebServerApplicationContext) app).getWebServer().getPort();
+            // a free port, never application.properties' 8080 (where a developer's ./stack start listens)
+            assertThat(appPort).isNotEqualTo(8080);
             int saved = port;
             port = appPort;
             try {

@@ -36,7 +36,9 @@ import java.util.Map;
 @StackParts({Stack.Part.MARIADB, Stack.Part.REGISTRY})
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"outbox.delete-after-insert=false", "server.address=127.0.0.1",
-                "logging.structured.format.console="})
+                "logging.structured.format.console=",
+                // expired Idempotency-Keys are deleted every second, two rows per batch (see the cleanup test)
+                "orders.idempotency.cleanup-interval=1s", "orders.idempotency.cleanup-batch-size=2"})
 public abstract class OrderApiTestBase {
 
     protected static StackSettings stack;

@@ -97,6 +97,24 @@ class DockerComposeTest {
     }
 
     @Test
+    void connects_env_config_provider_hands_out_only_what_the_connector_file_reads() throws IOException {
+        JsonNode env = services.get("connect").get("environment");
+        // the Debezium image turns CONNECT_X_Y into the worker property x.y
+        JsonNode pattern = env.get("CONNECT_CONFIG_PROVIDERS_ENV_PARAM_ALLOWLIST_PATTERN");
+        assertThat(pattern).as("config.providers.env.param.allowlist.pattern").isNotNull();
+        var allowed = java.util.regex.Pattern.compile(pattern.asText());
+        String file = Files.readString(HOME.resolve("connect/order-outbox.mysql.json"));
+        var matcher = java.util.regex.Pattern.compile("\\$\\{env:([A-Z_]+)}").matcher(file);
+        java.util.Set<String> read = new java.util.TreeSet<>();
+        while (matcher.find()) {
+            read.add(matcher.group(1));
+        }
+        assertThat(read).allMatch(v -> allowed.matcher(v).matches());
+        assertThat(names(env)).filteredOn(v -> allowed.matcher(v).matches()).containsExactlyInAnyOrderElementsOf(read);
+        assertThat(allowed.matcher("MYSQL_ROOT_PASSWORD").matches()).isFalse();
+    }
+
+    @Test
     void mysql_and_mariadb_connector_files_differ_only_in_the_connector_class() throws IOException {
         ObjectMapper json = new ObjectMapper();
         JsonNode mysql = json.readTree(HOME.resolve("connect/order-outbox.mysql.json").toFile());

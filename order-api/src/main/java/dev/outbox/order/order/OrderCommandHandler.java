@@ -97,7 +97,10 @@ public class OrderCommandHandler {
                 });
     }
 
-    /** Latency histogram and outcome count per command: accepted, rejected, conflict, not-found or error. */
+    /**
+     * Latency histogram and outcome count per command: accepted, rejected, conflict, not-found, replayed (a concurrent
+     * request with the same Idempotency-Key won; this one is answered as its replay) or error.
+     */
     private <T> Mono<T> timed(String command, Mono<T> work) {
         return Mono.defer(() -> {
             Timer.Sample sample = Timer.start(meters);
@@ -121,6 +124,9 @@ public class OrderCommandHandler {
         }
         if (error instanceof OrderNotFound) {
             return "not-found";
+        }
+        if (error instanceof AlreadyHandled) {
+            return "replayed";
         }
         return "error";
     }

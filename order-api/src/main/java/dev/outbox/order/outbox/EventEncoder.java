@@ -7,15 +7,11 @@ import dev.outbox.serde.KafkaAvroSerializer;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import reactor.util.retry.Retry;
 
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -23,9 +19,9 @@ import java.util.Map;
  * Encodes events as Avro in the Confluent wire format (0x00, 4-byte schema id, Avro binary), registering each
  * event's schema under its record name (RecordNameStrategy: several event types share one topic).
  *
- * <p>The schemas are registered once, ahead of time; from then on encoding is pure CPU and runs on the caller's
- * thread. Until then (registry not reachable at start-up) it runs on the bounded-elastic scheduler, because the
- * registry call blocks and must not run on the event loop.
+ * <p>The schemas are registered once, ahead of time ({@link SchemaRegistration}); from then on encoding is pure CPU
+ * and runs on the caller's thread. Until then (registry not reachable at start-up) it runs on the bounded-elastic
+ * scheduler, because the registry call blocks and must not run on the event loop.
  */
 @Component
 public class EventEncoder {
@@ -50,18 +46,19 @@ public class EventEncoder {
                 "value.subject.name.strategy", "io.confluent.kafka.serializers.subject.RecordNameStrategy"), false);
     }
 
-    /** Registers the event schemas in the background once the app is up, retrying until the registry answers. */
-    @EventListener(ApplicationReadyEvent.class)
-    public void registerSchemas() {
-        Mono.fromRunnable(() -> EVENT_TYPES.forEach(type -> {
-                    int id = serializer.preregister(topic, type);
-                    log.info("schema of {} has id {}", type.getSimpleName(), id);
-                }))
-                .subscribeOn(Schedulers.boundedElastic())
-                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5))
-                        .doBeforeRetry(s -> log.warn("schema registry not ready: {}", s.failure().toString())))
-                .doOnSuccess(v -> schemasKnown = true)
-                .subscribe();
+    /**
+     * Registers the schema of one event type (a blocking registry call: never on the event loop); its id. Failures
+     * are the serializer's, with the registry's typed exception as a cause. See {@link SchemaRegistration}.
+     */
+    int preregister(Class<? extends SpecificRecord> type) {
+        int id = serializer.preregister(topic, type);
+        log.info("schema of {} has id {}", type.getSimpleName(), id);
+        return id;
+    }
+
+    /** Every event schema is registered: encoding needs no registry call any more. */
+    void schemasRegistered() {
+        schemasKnown = true;
     }
 
     public boolean schemasKnown() {

@@ -1,5 +1,6 @@
 package dev.outbox.order.web;
 
+import dev.outbox.order.order.AlreadyHandled;
 import dev.outbox.order.order.Order;
 import dev.outbox.order.order.OrderCommand;
 import dev.outbox.order.order.OrderCommandHandler;
@@ -9,7 +10,6 @@ import dev.outbox.order.web.OrderRequests.PlaceOrderRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import jakarta.validation.Valid;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -53,8 +53,9 @@ class OrderController {
     }
 
     @Operation(summary = "Place an order", description = "201 with the order and its Location. With an "
-            + "Idempotency-Key, a replay with the same body returns the first response and writes nothing; the same "
-            + "key with another body is 422.")
+            + "Idempotency-Key (compared byte for byte, scoped to the body's customerId, kept 24 h by default), a "
+            + "replay with the same body returns the first response and writes nothing; the same key with another "
+            + "body for the same customer is 422.")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<String>> place(
             @Parameter(description = "Client-chosen key, 1-255 printable ASCII characters")
@@ -70,13 +71,17 @@ class OrderController {
                     "Idempotency-Key must be 1-255 printable ASCII characters."));
         }
         String hash = sha256(json.writeValueAsString(body));
-        return idempotency.find(key)
+        // the key is the client's: without authentication, the customer the order is for identifies it (see
+        // IdempotencyStore), so the same key sent for another customer is another request
+        String customer = command.customerId();
+        return idempotency.find(customer, key)
                 .map(stored -> replay(stored, hash))
-                .switchIfEmpty(Mono.defer(() -> handler.place(command, traceHeaders, order -> idempotency.save(key,
-                                new IdempotencyStore.Stored(hash, order.id(), HttpStatus.CREATED.value(), render(order))))
+                .switchIfEmpty(Mono.defer(() -> handler.place(command, traceHeaders, order -> idempotency.save(customer,
+                                key, new IdempotencyStore.Stored(hash, order.id(), HttpStatus.CREATED.value(), render(order))))
                         .map(this::created)
-                        // a concurrent request with the same key committed first: answer as its replay
-                        .onErrorResume(DataIntegrityViolationException.class, e -> idempotency.find(key)
+                        // a concurrent request with the same key committed first: answer as its replay (the
+                        // handler counts it as outcome "replayed", not as an error)
+                        .onErrorResume(AlreadyHandled.class, e -> idempotency.find(customer, key)
                                 .map(stored -> replay(stored, hash)).switchIfEmpty(Mono.error(e)))));
     }
 

@@ -80,8 +80,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, ServerWebExchange exchange) {
         if (causedBy(e, DataBufferLimitException.class)) {
-            return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(ProblemDetail.forStatusAndDetail(
-                    HttpStatus.CONTENT_TOO_LARGE, "The request body is larger than allowed."));
+            return tooLargeAndClose();
         }
         // only a dependency that cannot be reached is "try later"; an error the database answered is not
         if (causedBy(e, ConnectException.class) || causedBy(e, TimeoutException.class)
@@ -100,7 +99,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     protected Mono<ResponseEntity<Object>> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
                                                                   HttpStatusCode status, ServerWebExchange exchange) {
         if (causedBy(ex, DataBufferLimitException.class)) {
-            return Mono.just(ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(tooLarge()));
+            return Mono.just(ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                    .header(HttpHeaders.CONNECTION, "close").body(tooLarge()));
         }
         return super.handleExceptionInternal(ex, body, headers, status, exchange);
     }
@@ -119,9 +119,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return handleExceptionInternal(ex, problem, headers, status, exchange);
     }
 
-    /** A body without Content-Length that outgrew spring.codec.max-in-memory-size while being read. */
+    /**
+     * A body without Content-Length that outgrew spring.http.codecs.max-in-memory-size while being read. The answer closes
+     * the connection: the rest of the body is not read (and discarded) to keep it.
+     */
     private static ProblemDetail tooLarge() {
         return ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, "The request body is larger than allowed.");
+    }
+
+    private static ResponseEntity<ProblemDetail> tooLargeAndClose() {
+        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).header(HttpHeaders.CONNECTION, "close")
+                .body(tooLarge());
     }
 
     private ResponseEntity<ProblemDetail> serviceUnavailable(Exception e) {
