@@ -102,7 +102,7 @@ class HttpProtocolTest {
         Response health = registry.send("GET", "/actuator/health", null, "application/json", null);
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.body()).contains("\"UP\"");
-        // the database is part of it (the test instances show components; the default shows the status only)
+        // the database is part of it (shown to admins; others see the status only, see AuthenticationTest)
         assertThat(health.json().get("components").get("db").get("status").asString()).isEqualTo("UP");
     }
 
