@@ -3,6 +3,7 @@ package dev.outbox.serde;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
@@ -19,7 +20,9 @@ import org.apache.kafka.common.config.ConfigException;
  * configuration written for Confluent's serdes works unchanged: {@value #SCHEMA_REGISTRY_URL_CONFIG},
  * {@value #AUTO_REGISTER_SCHEMAS_CONFIG}, {@value #USE_LATEST_VERSION_CONFIG}, {@value #LATEST_CACHE_TTL_SEC_CONFIG},
  * {@value #SPECIFIC_AVRO_READER_CONFIG}, {@value #KEY_SUBJECT_NAME_STRATEGY_CONFIG},
- * {@value #VALUE_SUBJECT_NAME_STRATEGY_CONFIG}, {@value #AVRO_USE_LOGICAL_TYPE_CONVERTERS_CONFIG}. The
+ * {@value #VALUE_SUBJECT_NAME_STRATEGY_CONFIG}, {@value #AVRO_USE_LOGICAL_TYPE_CONVERTERS_CONFIG},
+ * {@value #BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG}, {@value #USER_INFO_CONFIG} (and its deprecated alias
+ * {@value #SCHEMA_REGISTRY_USER_INFO_CONFIG}). The
  * {@code schema.registry.*} retry and timeout keys and {@value #AVRO_READER_SCHEMA_CONFIG} are this module's own.
  * Keys not listed here are ignored, so the whole producer / consumer / Streams configuration can be passed.
  */
@@ -53,6 +56,17 @@ public final class AvroSerdeConfig {
     public static final String SCHEMA_REGISTRY_REQUEST_TIMEOUT_MS_CONFIG = "schema.registry.request.timeout.ms";
     /** Time limit to open a connection; default 5000 ms. */
     public static final String SCHEMA_REGISTRY_CONNECT_TIMEOUT_MS_CONFIG = "schema.registry.connect.timeout.ms";
+
+    /**
+     * Where HTTP Basic credentials come from, as in Confluent's client: {@code URL} (default: the user info of each
+     * URL, {@code http://user:password@host:8081}; none, no credentials) or {@code USER_INFO}
+     * ({@value #USER_INFO_CONFIG}). Confluent's {@code SASL_INHERIT} is not supported.
+     */
+    public static final String BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG = "basic.auth.credentials.source";
+    /** {@code user:password} for HTTP Basic when the source is {@code USER_INFO}. */
+    public static final String USER_INFO_CONFIG = "basic.auth.user.info";
+    /** Confluent's deprecated name of {@value #USER_INFO_CONFIG}; when both are set, this one wins, as in Confluent. */
+    public static final String SCHEMA_REGISTRY_USER_INFO_CONFIG = "schema.registry.basic.auth.user.info";
 
     /** Confluent's strategy class names, accepted as aliases of this package's classes. */
     public static final String CONFLUENT_TOPIC_NAME_STRATEGY = "io.confluent.kafka.serializers.subject.TopicNameStrategy";
@@ -88,7 +102,13 @@ public final class AvroSerdeConfig {
             .define(SCHEMA_REGISTRY_REQUEST_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, ConfigDef.Range.atLeast(1),
                     Importance.LOW, "Time limit of one registry request.")
             .define(SCHEMA_REGISTRY_CONNECT_TIMEOUT_MS_CONFIG, Type.LONG, 5_000L, ConfigDef.Range.atLeast(1),
-                    Importance.LOW, "Time limit to connect to the registry.");
+                    Importance.LOW, "Time limit to connect to the registry.")
+            .define(BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, Type.STRING, "URL", Importance.MEDIUM,
+                    "Where HTTP Basic credentials come from: URL (the URLs' user info) or USER_INFO.")
+            .define(USER_INFO_CONFIG, Type.PASSWORD, "", Importance.MEDIUM,
+                    "user:password for HTTP Basic when the credentials source is USER_INFO.")
+            .define(SCHEMA_REGISTRY_USER_INFO_CONFIG, Type.PASSWORD, "", Importance.LOW,
+                    "Deprecated name of " + USER_INFO_CONFIG + " (wins when both are set).");
 
     private final Map<String, Object> originals;
     private final AbstractConfig values;
@@ -156,6 +176,44 @@ public final class AvroSerdeConfig {
         }
     }
 
+    /**
+     * The {@code user:password} to send with every request when the credentials source is {@code USER_INFO}; null
+     * for {@code URL} (each URL's own user info, if any, is sent).
+     *
+     * @throws ConfigException for an unknown or unsupported source, or USER_INFO without {@code user:password}
+     */
+    public String basicAuthUserInfo() {
+        String source = values.getString(BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG).trim().toUpperCase(Locale.ROOT);
+        switch (source) {
+            case "URL":
+                return null;
+            case "USER_INFO":
+                String userInfo = password(SCHEMA_REGISTRY_USER_INFO_CONFIG);
+                if (userInfo.isEmpty()) {
+                    userInfo = password(USER_INFO_CONFIG);
+                }
+                if (userInfo.isEmpty()) {
+                    throw new ConfigException(USER_INFO_CONFIG + " (user:password) must be set when "
+                            + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG + " is USER_INFO");
+                }
+                if (userInfo.indexOf(':') < 1) {
+                    // the value is a secret: not in the message
+                    throw new ConfigException(USER_INFO_CONFIG, "[hidden]", "expected user:password");
+                }
+                return userInfo;
+            case "SASL_INHERIT":
+                throw new ConfigException(BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, source,
+                        "SASL_INHERIT is not supported by this serde; use URL or USER_INFO");
+            default:
+                throw new ConfigException(BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, source, "expected URL, USER_INFO");
+        }
+    }
+
+    private String password(String key) {
+        org.apache.kafka.common.config.types.Password value = values.getPassword(key);
+        return value == null ? "" : value.value();
+    }
+
     public HttpSchemaRegistryClient.Settings clientSettings() {
         return new HttpSchemaRegistryClient.Settings(
                 values.getInt(SCHEMA_REGISTRY_RETRIES_CONFIG),
@@ -177,7 +235,8 @@ public final class AvroSerdeConfig {
                     + "\" (comma-separated schema registry URLs, e.g. http://127.0.0.1:8081), and no SchemaRegistryClient "
                     + "was given to the constructor");
         }
-        return new CachedSchemaRegistryClient(new HttpSchemaRegistryClient(urls, clientSettings()), latestCacheTtl());
+        return new CachedSchemaRegistryClient(new HttpSchemaRegistryClient(urls, clientSettings(), basicAuthUserInfo()),
+                latestCacheTtl());
     }
 
     /** The configured strategy for keys or values, instantiated and configured. */

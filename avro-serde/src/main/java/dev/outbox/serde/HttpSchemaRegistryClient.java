@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * At most {@code (retries + 1) × number of URLs} HTTP attempts are made per call; {@link #requestAttempts()} counts
  * them all.
  *
+ * <p>HTTP Basic credentials: a configured {@code user:password} goes with every request; otherwise a URL's own user
+ * info ({@code http://user:password@host:8081}) goes with the requests to that URL. User info is removed from the
+ * URLs before they are used or shown in messages. A 401 or 403 is a 4xx: thrown at once, not retried.
+ *
  * <p>Thread-safe. Clients with the same connect timeout share one JDK {@code HttpClient} (and its connection pool)
  * unless one is given to the constructor.
  */
@@ -49,6 +54,7 @@ public class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     private static final Logger log = LoggerFactory.getLogger(HttpSchemaRegistryClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.regex.Pattern USER_INFO_IN_URL = java.util.regex.Pattern.compile("://[^/@\\s]*@");
     private static final Map<Duration, HttpClient> SHARED_HTTP_CLIENTS = new ConcurrentHashMap<>();
 
     /**
@@ -80,6 +86,8 @@ public class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     private final List<URI> baseUrls;
+    /** The Authorization header for each base URL, or null. */
+    private final List<String> authorizations;
     private final Settings settings;
     private final HttpClient http;
     private final AtomicInteger preferredUrl = new AtomicInteger();
@@ -96,11 +104,19 @@ public class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     private HttpSchemaRegistryClient(AvroSerdeConfig config) {
-        this(config.schemaRegistryUrls(), config.clientSettings());
+        this(config.schemaRegistryUrls(), config.clientSettings(), config.basicAuthUserInfo());
     }
 
     public HttpSchemaRegistryClient(List<String> urls, Settings settings) {
-        this(urls, settings, SHARED_HTTP_CLIENTS.computeIfAbsent(settings.connectTimeout(),
+        this(urls, settings, (String) null);
+    }
+
+    /**
+     * A client sending {@code userInfo} ({@code user:password}) with every request as HTTP Basic credentials; null:
+     * each URL's own user info, if any.
+     */
+    public HttpSchemaRegistryClient(List<String> urls, Settings settings, String userInfo) {
+        this(urls, settings, userInfo, SHARED_HTTP_CLIENTS.computeIfAbsent(settings.connectTimeout(),
                 timeout -> HttpClient.newBuilder()
                         .version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(timeout)
@@ -110,9 +126,38 @@ public class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     /** A client using the given JDK HTTP client (for TLS settings, proxies, an executor ...). */
     public HttpSchemaRegistryClient(List<String> urls, Settings settings, HttpClient httpClient) {
-        this.baseUrls = parseUrls(urls);
+        this(urls, settings, null, httpClient);
+    }
+
+    /** With HTTP Basic credentials ({@code user:password}, or null) and an own JDK HTTP client. */
+    public HttpSchemaRegistryClient(List<String> urls, Settings settings, String userInfo, HttpClient httpClient) {
+        List<URI> withUserInfo = parseUrls(urls);
+        List<URI> plain = new ArrayList<>();
+        List<String> headers = new ArrayList<>();
+        for (URI uri : withUserInfo) {
+            plain.add(withoutUserInfo(uri));
+            String credentials = userInfo != null ? userInfo : uri.getUserInfo();
+            headers.add(credentials == null ? null : "Basic "
+                    + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        this.baseUrls = List.copyOf(plain);
+        this.authorizations = java.util.Collections.unmodifiableList(headers);
         this.settings = Objects.requireNonNull(settings, "settings");
         this.http = Objects.requireNonNull(httpClient, "httpClient");
+    }
+
+    private static URI withoutUserInfo(URI uri) {
+        String raw = uri.toString();
+        if (uri.getRawUserInfo() == null) {
+            return uri;
+        }
+        int authority = raw.indexOf("://") + 3;
+        return URI.create(raw.substring(0, authority) + raw.substring(authority + uri.getRawUserInfo().length() + 1));
+    }
+
+    /** The text without the user info of any URL in it, for messages. */
+    private static String redact(String text) {
+        return text == null ? null : USER_INFO_IN_URL.matcher(text).replaceAll("://");
     }
 
     private static List<URI> parseUrls(List<String> urls) {
@@ -133,12 +178,12 @@ public class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 }
                 parsed.add(uri);
             } catch (URISyntaxException e) {
-                throw new ConfigException(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, raw,
-                        "not a valid schema registry URL: " + e.getMessage());
+                throw new ConfigException(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, redact(raw.trim()),
+                        "not a valid schema registry URL: " + redact(e.getMessage()));
             }
         }
         if (parsed.isEmpty()) {
-            throw new ConfigException(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, urls,
+            throw new ConfigException(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, urls.stream().map(u -> redact(u)).toList(),
                     "at least one schema registry URL is required");
         }
         return List.copyOf(parsed);
@@ -250,6 +295,9 @@ public class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                         .timeout(settings.requestTimeout())
                         .header("Accept", ACCEPT);
+                if (authorizations.get(index) != null) {
+                    request.header("Authorization", authorizations.get(index));
+                }
                 if (body != null) {
                     request.header("Content-Type", CONTENT_TYPE)
                             .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
@@ -285,7 +333,10 @@ public class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 String message = "Schema registry at " + baseUrls.get(index) + " answered " + status
                         + (error.code >= 0 ? " (error code " + error.code + ")" : "")
                         + (error.message != null ? ": " + error.message : "")
-                        + " when asked to " + what + " (" + method + " " + path + ")";
+                        + " when asked to " + what + " (" + method + " " + path + ")"
+                        + (status == 401 ? "; check " + AvroSerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG + " and "
+                                + AvroSerdeConfig.USER_INFO_CONFIG : "")
+                        + (status == 403 ? "; the account's role does not allow this" : "");
                 if (status >= 500) {
                     log.debug("{} (attempt {})", message, attempts);
                     lastFailure = new SchemaRegistryException(message, uri, status, error.code, error.message);

@@ -63,6 +63,11 @@ public class SchemaRegistryException extends RuntimeException {
         return url;
     }
 
+    /** 401 (no or wrong credentials) or 403 (the account may not do this): the configuration's fault, not the data's. */
+    public boolean isAuthenticationOrAuthorizationFailure() {
+        return status == 401 || status == 403;
+    }
+
     /** True for a 404 answer: unknown subject, version or schema. */
     public boolean isNotFound() {
         return status == 404 || errorCode / 100 == 404;

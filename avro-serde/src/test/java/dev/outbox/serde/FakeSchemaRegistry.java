@@ -57,6 +57,8 @@ final class FakeSchemaRegistry implements AutoCloseable, AfterEachCallback {
     private int nextId = 1;
 
     private volatile int failWithStatus;
+    private volatile String requiredAuthorization;
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
 
     private FakeSchemaRegistry() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -82,6 +84,17 @@ final class FakeSchemaRegistry implements AutoCloseable, AfterEachCallback {
         this.failWithStatus = status;
     }
 
+    /** Answers 401 (Confluent's shape, with a Basic challenge) unless a request carries these credentials. */
+    void requireBasicAuth(String userInfo) {
+        this.requiredAuthorization = "Basic " + java.util.Base64.getEncoder()
+                .encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The Authorization header of each request ("" when it had none). */
+    List<String> authorizations() {
+        return List.copyOf(authorizations);
+    }
+
     int requestCount() {
         return requests.get();
     }
@@ -105,6 +118,7 @@ final class FakeSchemaRegistry implements AutoCloseable, AfterEachCallback {
         requestsByRoute.clear();
         requestLines.clear();
         postContentTypes.clear();
+        authorizations.clear();
     }
 
     synchronized Set<String> subjects() {
@@ -157,6 +171,15 @@ final class FakeSchemaRegistry implements AutoCloseable, AfterEachCallback {
             }
             if ("POST".equals(method)) {
                 postContentTypes.add(exchange.getRequestHeaders().getFirst("Content-Type"));
+            }
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            authorizations.add(authorization == null ? "" : authorization);
+            String required = requiredAuthorization;
+            if (required != null && !required.equals(authorization)) {
+                count("unauthorized");
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"fake\"");
+                send(exchange, 401, Map.of("error_code", 401, "message", "Unauthorized"));
+                return;
             }
             int fail = failWithStatus;
             if (fail > 0) {

@@ -59,6 +59,8 @@ public final class Stack implements AutoCloseable {
     }
 
     private final StackSettings settings;
+    /** The schema registry's accounts: the registry gets them, the apps sign in as the writer. */
+    private final RegistryAccounts registryAccounts = RegistryAccounts.fromEnvironment();
     private final Map<Part, Supervised> running = Collections.synchronizedMap(new LinkedHashMap<>());
     /** Processes started besides the parts, such as a second delivery instance; stopped first on close. */
     private final List<Supervised> extras = Collections.synchronizedList(new ArrayList<>());
@@ -81,6 +83,10 @@ public final class Stack implements AutoCloseable {
 
     public StackSettings settings() {
         return settings;
+    }
+
+    public RegistryAccounts registryAccounts() {
+        return registryAccounts;
     }
 
     /** How long each part took from its own start to ready, in seconds. */
@@ -259,6 +265,9 @@ public final class Stack implements AutoCloseable {
     static Map<String, String> registryEnvironment(StackSettings settings) {
         return Map.of(
                 "SPRING_DATASOURCE_URL", "jdbc:mariadb://" + settings.host() + ":" + settings.mariadbPort() + "/registry",
+                "REGISTRY_AUTH_ADMIN_PASSWORD", registryAccounts.adminPassword(),
+                "REGISTRY_AUTH_WRITER_PASSWORD", registryAccounts.writerPassword(),
+                "REGISTRY_AUTH_READER_PASSWORD", registryAccounts.readerPassword(),
                 "SPRING_DATASOURCE_USERNAME", "registry",
                 "SPRING_DATASOURCE_PASSWORD", settings.registryDbPassword());
     }
@@ -271,6 +280,7 @@ public final class Stack implements AutoCloseable {
     static Map<String, String> orderApiEnvironment(StackSettings settings) {
         return Map.of(
                 "SPRING_R2DBC_URL", settings.ordersR2dbcUrl(),
+                "OUTBOX_SCHEMA_REGISTRY_USER_INFO", registryAccounts.writerUserInfo(),
                 "SPRING_R2DBC_USERNAME", "orders",
                 "SPRING_R2DBC_PASSWORD", settings.ordersDbPassword(),
                 "SPRING_FLYWAY_URL", settings.ordersJdbcUrl(),
@@ -294,6 +304,7 @@ public final class Stack implements AutoCloseable {
     private Supervised startDeliveryInstance(String name, int port, Supervised.Listener listener) throws IOException {
         return JavaApp.start(settings, name, "delivery-streams", port, Map.of(
                 "SPRING_KAFKA_BOOTSTRAP_SERVERS", settings.kafkaBootstrap(),
+                "OUTBOX_SCHEMA_REGISTRY_USER_INFO", registryAccounts.writerUserInfo(),
                 "SPRING_KAFKA_STREAMS_STATE_DIR", settings.stateDir().resolve(name).resolve("streams").toString(),
                 "OUTBOX_SCHEMA_REGISTRY_URL", settings.registryUrl()), List.of(), listener);
     }

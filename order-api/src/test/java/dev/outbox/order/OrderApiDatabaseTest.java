@@ -186,7 +186,9 @@ class OrderApiDatabaseTest extends OrderApiTestBase {
 
     private Object decode(byte[] payload) {
         try (KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer()) {
-            deserializer.configure(Map.of("schema.registry.url", stack.registryUrl(), "specific.avro.reader", true), false);
+            deserializer.configure(Map.of("schema.registry.url", stack.registryUrl(), "specific.avro.reader", true,
+                    "basic.auth.credentials.source", "USER_INFO",
+                    "basic.auth.user.info", dev.outbox.stack.RegistryAccounts.fromEnvironment().readerUserInfo()), false);
             return deserializer.deserialize("order.events", payload);
         }
     }

@@ -168,7 +168,9 @@ class OrderApiErrorsTest extends OrderApiTestBase {
                 "--logging.structured.format.console=",
                 "--spring.r2dbc.url=r2dbc:mysql://127.0.0.1:" + closedPort + "/orders",
                 "--spring.r2dbc.pool.initial-size=0", "--spring.r2dbc.pool.max-acquire-time=2s",
-                "--outbox.schema-registry-url=" + stack.registryUrl())) {
+                "--outbox.schema-registry-url=" + stack.registryUrl(),
+                "--outbox.schema-registry-user-info="
+                        + dev.outbox.stack.RegistryAccounts.fromEnvironment().writerUserInfo())) {
             int appPort = ((WebServerApplicationContext) app).getWebServer().getPort();
             // a free port, never application.properties' 8080 (where a developer's ./stack start listens)
             assertThat(appPort).isNotEqualTo(8080);

@@ -1,5 +1,6 @@
 package dev.outbox.order;
 
+import dev.outbox.stack.RegistryAccounts;
 import dev.outbox.stack.Stack;
 import dev.outbox.stack.StackSettings;
 import dev.outbox.stack.junit.LocalStackExtension;
@@ -60,6 +61,7 @@ public abstract class OrderApiTestBase {
         registry.add("spring.flyway.url", () -> stack.ordersJdbcUrl());
         registry.add("spring.flyway.password", () -> stack.ordersDbPassword());
         registry.add("outbox.schema-registry-url", () -> stack.registryUrl());
+        registry.add("outbox.schema-registry-user-info", () -> RegistryAccounts.fromEnvironment().writerUserInfo());
     }
 
     protected record Reply(int status, java.net.http.HttpHeaders headers, String body) {

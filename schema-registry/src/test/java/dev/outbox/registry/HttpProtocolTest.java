@@ -102,8 +102,63 @@ class HttpProtocolTest {
         Response health = registry.send("GET", "/actuator/health", null, "application/json", null);
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.body()).contains("\"UP\"");
-        // the database is part of it (the test instances show components; the default shows the status only)
+        // the database is part of it (shown to admins; others see the status only, see AuthenticationTest)
         assertThat(health.json().get("components").get("db").get("status").asString()).isEqualTo("UP");
+    }
+
+    /** Confluent's codes and plain messages: no exception, library or project class names. */
+    private static void assertPlain(Response response, int status, int errorCode) {
+        assertError(response, status, errorCode);
+        assertThat(response.message()).doesNotContain("dev.outbox", "jackson", "Jackson", "tools.", "java.",
+                "org.apache", "RegisterSchemaRequest", "Exception", "Source:", "token", "<");
+    }
+
+    @Test
+    void errorMessagesNameNoInternals() {
+        String s = subject("internals");
+        String versions = "/subjects/" + s + "/versions";
+        assertPlain(registry.post(versions, "{\"schema\": "), 400, 400);
+        assertPlain(registry.post(versions, "{\"schema\": \"\\\"string\\\"\"} trailing"), 400, 400);
+        assertPlain(registry.post(versions, "[1, 2]"), 422, 422);
+        assertPlain(registry.post(versions, "{\"schema\": {\"type\": \"string\"}}"), 422, 422);
+        assertPlain(registry.post(versions, "{\"schema\": \"\\\"string\\\"\", \"version\": \"one\"}"), 422, 422);
+        assertPlain(registry.post(versions, "{\"schema\": \"\\\"string\\\"\", \"references\": 7}"), 422, 422);
+        assertPlain(registry.post("/subjects/" + s, "{\"schema\": }"), 400, 400);
+        assertPlain(registry.put("/config", "{\"compatibility\": [\"FULL\"]}"), 422, 422);
+        assertPlain(registry.put("/mode/" + s, "{\"mode\": {}}"), 422, 422);
+        // a schema that is not JSON, or not Avro: 42201 (Avro's parser wraps Jackson's errors)
+        Response notJson = registry.post(versions, schemaBody("{\"type\": \"record\", "));
+        assertPlain(notJson, 422, 42201);
+        assertThat(notJson.message()).startsWith("Invalid schema");
+        assertPlain(registry.post(versions, schemaBody("{\"type\": \"record\", \"name\": \"R\"}")), 422, 42201);
+        assertPlain(registry.post(versions, schemaBody("{\"type\": 7}")), 422, 42201);
+        assertPlain(registry.post("/compatibility/subjects/" + s + "/versions/latest", schemaBody("{\"type\": ")),
+                422, 42201);
+        Response verbose = registry.post("/compatibility/subjects/" + s + "/versions?verbose=true",
+                schemaBody("{\"type\": "));
+        assertThat(verbose.body()).doesNotContain("jackson", "Exception", "Source:");
+        assertPlain(registry.get("/subjects/" + s + "/versions"), 404, 40401);
+    }
+
+    @Test
+    void subjectsWithNulOrAnEncodedSlashGetJsonErrorsNotHtml() {
+        for (String subject : List.of("a%00b", "a%2Fb", "%2F")) {
+            for (String path : List.of("/subjects/" + subject + "/versions", "/subjects/" + subject,
+                    "/config/" + subject)) {
+                Response get = registry.get(path);
+                Response post = registry.post(path, schemaBody("\"string\""));
+                for (Response response : List.of(get, post)) {
+                    assertThat(response.body()).as(path).doesNotContain("<html", "<!doctype", "Tomcat", "Apache");
+                    assertThat(response.contentType()).as(path + ": " + response.body()).contains("json");
+                    assertThat(response.status()).as(path).isBetween(400, 499);
+                    assertThat(response.json().get("error_code").asInt()).as(path).isPositive();
+                    assertThat(response.message()).as(path).isNotBlank();
+                }
+            }
+        }
+        // a NUL that reaches the registry's own checks is an invalid subject, as any control character
+        Response nul = registry.post("/subjects/a%00b/versions", schemaBody("\"string\""));
+        assertThat(nul.status()).as(nul.body()).isIn(400, 422);
     }
 
     @Test

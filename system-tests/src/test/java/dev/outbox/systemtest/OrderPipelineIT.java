@@ -58,7 +58,9 @@ class OrderPipelineIT {
             OrderPlaced event;
             try (KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer()) {
                 deserializer.configure(Map.of("schema.registry.url", settings.registryUrl(),
-                        "specific.avro.reader", true), false);
+                        "specific.avro.reader", true, "basic.auth.credentials.source", "USER_INFO",
+                        "basic.auth.user.info", dev.outbox.stack.RegistryAccounts.fromEnvironment().readerUserInfo()),
+                        false);
                 event = (OrderPlaced) deserializer.deserialize(record.topic(), record.headers(), record.value());
             }
             assertThat(event.getOrderId().toString()).isEqualTo(orderId);

@@ -10,6 +10,8 @@ import dev.outbox.serde.GenericAvroSerde;
 import dev.outbox.serde.HttpSchemaRegistryClient;
 import dev.outbox.serde.KafkaAvroDeserializer;
 import dev.outbox.serde.KafkaAvroSerializer;
+import dev.outbox.serde.SchemaRegistryException;
+import dev.outbox.stack.RegistryAccounts;
 import dev.outbox.stack.StackSettings;
 import dev.outbox.stack.junit.LocalStackExtension;
 import org.apache.avro.Schema;
@@ -26,14 +28,21 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The serde against the stack's real schema registry (issue 3's serde checks, with a real server on the other end). */
+/**
+ * The serde against the stack's real schema registry (issue 3's serde checks, with a real server on the other end),
+ * which has authentication on: the serde signs in as the stack's writer account, Confluent's way.
+ */
 @ExtendWith(LocalStackExtension.class)
 class SerdeWithRegistryIT {
 
@@ -42,6 +51,22 @@ class SerdeWithRegistryIT {
     @BeforeAll
     static void settings(StackSettings s) {
         settings = s;
+    }
+
+    private static final RegistryAccounts ACCOUNTS = RegistryAccounts.fromEnvironment();
+
+    /** The registry URL, the writer's credentials, and more keys and values. */
+    private static Map<String, Object> config(String userInfo, Object... more) {
+        Map<String, Object> config = new HashMap<>(Map.of("schema.registry.url", settings.registryUrl(),
+                "basic.auth.credentials.source", "USER_INFO", "basic.auth.user.info", userInfo));
+        for (int i = 0; i < more.length; i += 2) {
+            config.put((String) more[i], more[i + 1]);
+        }
+        return config;
+    }
+
+    private static Map<String, Object> config(Object... more) {
+        return config(ACCOUNTS.writerUserInfo(), more);
     }
 
     private static OrderPlaced event(String customer) {
@@ -56,20 +81,19 @@ class SerdeWithRegistryIT {
         OrderPlaced written = event("c-serde");
         byte[] bytes;
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer()) {
-            serializer.configure(Map.of("schema.registry.url", settings.registryUrl()), false);
+            serializer.configure(config(), false);
             bytes = serializer.serialize("serde-it", written);
         }
         try (KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer()) {
-            deserializer.configure(Map.of("schema.registry.url", settings.registryUrl(), "specific.avro.reader", true), false);
+            deserializer.configure(config(ACCOUNTS.readerUserInfo(), "specific.avro.reader", true), false);
             assertThat(deserializer.deserialize("serde-it", bytes)).isEqualTo(written);
         }
 
         // plain Avro, no serde: header, then the schema from GET /schemas/ids/{id}, then the body
         assertThat(bytes[0]).isZero();
         int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(settings.registryUrl() + "/schemas/ids/" + id)).build(), HttpResponse.BodyHandlers.ofString());
-        Schema schema = new Schema.Parser().parse(new ObjectMapper().readTree(response.body()).get("schema").asText());
+        Schema schema = new Schema.Parser().parse(new ObjectMapper().readTree(get("/schemas/ids/" + id)).get("schema")
+                .asText());
         GenericRecord plain = new GenericDatumReader<GenericRecord>(schema)
                 .read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
         assertThat(plain.get("customerId").toString()).isEqualTo("c-serde");
@@ -84,7 +108,7 @@ class SerdeWithRegistryIT {
         GenericRecord ping = new GenericData.Record(schema);
         ping.put("n", 42L);
         try (GenericAvroSerde serde = new GenericAvroSerde()) {
-            serde.configure(Map.of("schema.registry.url", settings.registryUrl()), false);
+            serde.configure(config(), false);
             byte[] bytes = serde.serializer().serialize("ping-it", ping);
             assertThat(serde.deserializer().deserialize("ping-it", bytes).get("n")).isEqualTo(42L);
         }
@@ -94,12 +118,12 @@ class SerdeWithRegistryIT {
     @Test
     void serialising_100000_records_calls_the_registry_a_bounded_number_of_times() {
         CountingSchemaRegistryClient counting = new CountingSchemaRegistryClient(
-                new HttpSchemaRegistryClient(settings.registryUrl()));
+                new HttpSchemaRegistryClient(List.of(settings.registryUrl()), HttpSchemaRegistryClient.Settings.defaults(),
+                        ACCOUNTS.writerUserInfo()));
         CachedSchemaRegistryClient client = new CachedSchemaRegistryClient(counting);
-        try (KafkaAvroSerializer serializer = new KafkaAvroSerializer(client, Map.of("schema.registry.url",
-                settings.registryUrl()), false);
-             KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer(client, Map.of("schema.registry.url",
-                     settings.registryUrl(), "specific.avro.reader", true), false)) {
+        try (KafkaAvroSerializer serializer = new KafkaAvroSerializer(client, config(), false);
+             KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer(client, config("specific.avro.reader", true),
+                     false)) {
             OrderPlaced event = event("c-cache");
             for (int i = 0; i < 100_000; i++) {
                 byte[] bytes = serializer.serialize("cache-it", event);
@@ -111,9 +135,40 @@ class SerdeWithRegistryIT {
         assertThat(counting.totalCalls()).as(counting.toString()).isLessThanOrEqualTo(2);
     }
 
+    @Test
+    void without_or_with_wrong_credentials_the_registry_refuses_and_a_reader_may_not_register() {
+        Map<Map<String, Object>, Integer> refusals = Map.of(
+                Map.of("schema.registry.url", settings.registryUrl()), 401,
+                config("writer:not-the-password"), 401,
+                config(ACCOUNTS.readerUserInfo()), 403);
+        refusals.forEach((config, status) -> {
+            try (KafkaAvroSerializer serializer = new KafkaAvroSerializer()) {
+                serializer.configure(config, false);
+                assertThatThrownBy(() -> serializer.serialize("refused-it", event("c-refused")))
+                        .as(config.toString())
+                        .satisfies(e -> assertThat(e.getCause()).isInstanceOfSatisfying(SchemaRegistryException.class,
+                                r -> {
+                                    assertThat(r.getStatus()).isEqualTo(status);
+                                    assertThat(r.getErrorCode()).isEqualTo(status);
+                                }))
+                        .satisfies(e -> assertThat(e.toString()).doesNotContain("not-the-password"));
+            }
+        });
+        assertThat(get("/subjects")).doesNotContain("refused-it");
+        // the URL form of the credentials (Confluent's default source) works too
+        try (KafkaAvroSerializer serializer = new KafkaAvroSerializer()) {
+            serializer.configure(Map.of("schema.registry.url", settings.registryUrl().replace("http://",
+                    "http://" + ACCOUNTS.writerUserInfo() + "@")), false);
+            assertThat(serializer.serialize("url-credentials-it", event("c-url"))).isNotEmpty();
+        }
+    }
+
+    /** GET as the reader. */
     private static String get(String path) {
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(settings.registryUrl() + path))
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                            ACCOUNTS.readerUserInfo().getBytes(StandardCharsets.UTF_8)))
                     .build(), HttpResponse.BodyHandlers.ofString()).body();
         } catch (Exception e) {
             throw new IllegalStateException(e);

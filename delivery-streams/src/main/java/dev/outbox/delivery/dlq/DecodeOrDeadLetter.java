@@ -2,6 +2,7 @@ package dev.outbox.delivery.dlq;
 
 import dev.outbox.delivery.metrics.DeliveryMetrics;
 import dev.outbox.delivery.trace.TraceContext;
+import dev.outbox.serde.SchemaRegistryException;
 import dev.outbox.serde.SchemaRegistryUnavailableException;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * record instead, and it would never reach the dead-letter topic.) The downstream nodes do their fallible work
  * before writing anything, so a record that fails leaves no partial state behind.
  *
- * <p>An unreachable schema registry is not the record's fault either: it fails the task (see below) rather than
- * dead-lettering good records.
+ * <p>An unreachable schema registry is not the record's fault either, nor one that refuses the app's credentials
+ * (401, 403): both fail the task (see below) rather than dead-lettering good records.
  *
  * <p>Streams' own exceptions (a fenced producer, a migrated task, an output that cannot be serialised, a broken
  * store) are rethrown: they are not the record's fault, and Streams recovers from them by aborting the transaction
@@ -106,12 +107,26 @@ public final class DecodeOrDeadLetter<V> implements Processor<byte[], byte[], Ob
             throw new StreamsException("schema registry unavailable while handling " + original.topic() + "-"
                     + original.partition() + "@" + original.offset(), e);
         }
+        if (registryRefusedCredentials(e)) {
+            throw new StreamsException("schema registry refused the credentials while handling " + original.topic()
+                    + "-" + original.partition() + "@" + original.offset()
+                    + " (check outbox.schema-registry.user-info)", e);
+        }
         deadLetter(original, stage, e);
     }
 
     private static boolean registryUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SchemaRegistryUnavailableException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean registryRefusedCredentials(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SchemaRegistryException r && r.isAuthenticationOrAuthorizationFailure()) {
                 return true;
             }
         }

@@ -67,6 +67,12 @@ class DecodeOrDeadLetterTest {
                                 java.util.List.of(java.net.URI.create("http://127.0.0.1:1")), 4,
                                 java.net.URI.create("http://127.0.0.1:1"), -1, -1, null, null));
             }
+            if ("registry-refuses".equals(record.value()) || "registry-forbids".equals(record.value())) {
+                int status = "registry-refuses".equals(record.value()) ? 401 : 403;
+                throw new org.apache.kafka.common.errors.SerializationException("cannot fetch schema 7",
+                        new dev.outbox.serde.SchemaRegistryException("registry answered " + status,
+                                java.net.URI.create("http://127.0.0.1:1/schemas/ids/7"), status, status, "Unauthorized"));
+            }
             if ("fenced".equals(record.value())) {
                 throw new StreamsException("producer fenced");
             }
@@ -117,6 +123,17 @@ class DecodeOrDeadLetterTest {
                 .isInstanceOf(StreamsException.class)
                 .hasStackTraceContaining("schema registry unavailable")
                 .hasRootCauseInstanceOf(dev.outbox.serde.SchemaRegistryUnavailableException.class);
+        assertThat(dlq.isEmpty()).isTrue();
+    }
+
+    @Test
+    void registryCredentialsThatAreRefusedFailTheTaskInsteadOfDeadLetteringAGoodRecord() {
+        for (String value : java.util.List.of("registry-refuses", "registry-forbids")) {
+            assertThatThrownBy(() -> in.pipeInput(bytes("k"), bytes(value)))
+                    .isInstanceOf(StreamsException.class)
+                    .hasStackTraceContaining("schema registry refused the credentials")
+                    .hasRootCauseInstanceOf(dev.outbox.serde.SchemaRegistryException.class);
+        }
         assertThat(dlq.isEmpty()).isTrue();
     }
 

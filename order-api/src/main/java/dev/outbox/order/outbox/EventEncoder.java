@@ -12,6 +12,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import java.nio.ByteBuffer;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,10 +41,15 @@ public class EventEncoder {
     public EventEncoder(OutboxProperties properties) {
         this.topic = properties.topic();
         this.serializer = new KafkaAvroSerializer();
-        serializer.configure(Map.of(
+        Map<String, Object> config = new HashMap<>(Map.of(
                 "schema.registry.url", properties.schemaRegistryUrl(),
                 "auto.register.schemas", true,
-                "value.subject.name.strategy", "io.confluent.kafka.serializers.subject.RecordNameStrategy"), false);
+                "value.subject.name.strategy", "io.confluent.kafka.serializers.subject.RecordNameStrategy"));
+        if (!properties.schemaRegistryUserInfo().isBlank()) {
+            config.put("basic.auth.credentials.source", "USER_INFO");
+            config.put("basic.auth.user.info", properties.schemaRegistryUserInfo());
+        }
+        serializer.configure(config, false);
     }
 
     /**

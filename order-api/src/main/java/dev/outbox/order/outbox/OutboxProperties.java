@@ -10,11 +10,22 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param aggregateType       the outbox rows' aggregatetype
  * @param deleteAfterInsert   delete each outbox row in the transaction that inserted it (the binlog keeps the
  *                            insert, the table stays empty); false keeps rows for debugging
+ * @param schemaRegistryUserInfo {@code user:password} for the registry's HTTP Basic authentication (an account that
+ *                            may register schemas: the registry's writer role); empty: none, or the URL's own
+ *                            ({@code http://user:password@host:8081}). Env {@code OUTBOX_SCHEMA_REGISTRY_USER_INFO}.
  */
 @ConfigurationProperties("outbox")
 public record OutboxProperties(
         @DefaultValue("http://127.0.0.1:8081") String schemaRegistryUrl,
         @DefaultValue("order.events") String topic,
         @DefaultValue("order") String aggregateType,
-        @DefaultValue("true") boolean deleteAfterInsert) {
+        @DefaultValue("true") boolean deleteAfterInsert,
+        @DefaultValue("") String schemaRegistryUserInfo) {
+
+    @Override
+    public String toString() {
+        return "OutboxProperties[schemaRegistryUrl=" + schemaRegistryUrl + ", topic=" + topic + ", aggregateType="
+                + aggregateType + ", deleteAfterInsert=" + deleteAfterInsert + ", schemaRegistryUserInfo="
+                + (schemaRegistryUserInfo.isEmpty() ? "" : "[hidden]") + "]";
+    }
 }

@@ -41,12 +41,35 @@ public final class AvroSchemaParser {
             }
             schema = parser.parse(text);
         } catch (RuntimeException e) {
-            throw Errors.invalidSchema("Invalid schema of type AVRO, details: " + e.getMessage());
+            throw Errors.invalidSchema("Invalid schema of type AVRO, details: " + details(e));
         }
         String canonical = referenced.isEmpty() ? schema.toString() : schema.toString(referenced, false);
         return new ParsedSchema(schema, canonical, List.copyOf(references),
                 fingerprint(ParsedSchema.AVRO, canonical, references));
     }
+
+    /**
+     * What was wrong, in plain words: Avro's own messages (they quote the offending part of the schema), except where
+     * Avro wraps a JSON parser error, whose text names the parser's classes and the input source.
+     */
+    static String details(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
+                com.fasterxml.jackson.core.JsonLocation location = json.getLocation();
+                return "the schema is not valid JSON" + (location == null || location.getLineNr() < 1 ? ""
+                        : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")");
+            }
+        }
+        String message = e.getMessage();
+        if (!(e instanceof org.apache.avro.AvroRuntimeException) || message == null || message.isBlank()) {
+            return "the schema could not be parsed";
+        }
+        // a wrapped exception's message starts with its class name
+        return JAVA_CLASS_PREFIX.matcher(message).replaceAll("");
+    }
+
+    private static final java.util.regex.Pattern JAVA_CLASS_PREFIX =
+            java.util.regex.Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error): ");
 
     /** SHA-256 over type, normalised text and references, with separators no JSON text contains unescaped. */
     static byte[] fingerprint(String schemaType, String canonical, List<SchemaReference> references) {

@@ -99,9 +99,14 @@ public final class RegistryTestEnvironment implements BeforeAllCallback, Paramet
             MariaDb.execute(settings, statements);
         }
 
-        /** Another registry instance on the same database (the caller closes it). */
-        public RegistryInstance startRegistry() {
-            return RegistryInstance.start(settings);
+        /** Another registry instance on the same database (the caller closes it), {@code --key=value} args last. */
+        public RegistryInstance startRegistry(String... extraArgs) {
+            return RegistryInstance.start(settings, extraArgs);
+        }
+
+        /** A registry instance configured without any account (the caller closes it, should it start). */
+        public RegistryInstance startRegistryWithoutAccounts() {
+            return RegistryInstance.startWithoutAccounts(settings);
         }
 
         @Override
