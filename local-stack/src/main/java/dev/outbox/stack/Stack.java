@@ -259,10 +259,10 @@ public final class Stack implements AutoCloseable {
 
     private Supervised startRegistry(Supervised.Listener listener) throws IOException {
         return JavaApp.start(settings, "registry", "schema-registry", settings.registryPort(),
-                registryEnvironment(settings), List.of(), listener);
+                registryEnvironment(settings, registryAccounts), List.of(), listener);
     }
 
-    static Map<String, String> registryEnvironment(StackSettings settings) {
+    static Map<String, String> registryEnvironment(StackSettings settings, RegistryAccounts registryAccounts) {
         return Map.of(
                 "SPRING_DATASOURCE_URL", "jdbc:mariadb://" + settings.host() + ":" + settings.mariadbPort() + "/registry",
                 "REGISTRY_AUTH_ADMIN_PASSWORD", registryAccounts.adminPassword(),
@@ -274,10 +274,10 @@ public final class Stack implements AutoCloseable {
 
     private Supervised startOrderApi(Supervised.Listener listener) throws IOException {
         return JavaApp.start(settings, "order-api", "order-api", settings.orderApiPort(),
-                orderApiEnvironment(settings), List.of(), listener);
+                orderApiEnvironment(settings, registryAccounts), List.of(), listener);
     }
 
-    static Map<String, String> orderApiEnvironment(StackSettings settings) {
+    static Map<String, String> orderApiEnvironment(StackSettings settings, RegistryAccounts registryAccounts) {
         return Map.of(
                 "SPRING_R2DBC_URL", settings.ordersR2dbcUrl(),
                 "OUTBOX_SCHEMA_REGISTRY_USER_INFO", registryAccounts.writerUserInfo(),

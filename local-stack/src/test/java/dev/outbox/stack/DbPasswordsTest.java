@@ -63,9 +63,9 @@ class DbPasswordsTest {
     void the_apps_and_connect_are_given_the_generated_passwords() {
         StackSettings settings = settings(temp);
         assertThat(Connect.environment(settings)).containsEntry("DEBEZIUM_DB_PASSWORD", settings.debeziumDbPassword());
-        assertThat(Stack.orderApiEnvironment(settings)).containsEntry("SPRING_R2DBC_PASSWORD", settings.ordersDbPassword())
+        assertThat(Stack.orderApiEnvironment(settings, RegistryAccounts.fromEnvironment())).containsEntry("SPRING_R2DBC_PASSWORD", settings.ordersDbPassword())
                 .containsEntry("SPRING_FLYWAY_PASSWORD", settings.ordersDbPassword());
-        assertThat(Stack.registryEnvironment(settings))
+        assertThat(Stack.registryEnvironment(settings, RegistryAccounts.fromEnvironment()))
                 .containsEntry("SPRING_DATASOURCE_PASSWORD", settings.registryDbPassword());
     }
 
