@@ -113,6 +113,8 @@ class OrderApiSchemaRegistrationTest {
                 "--logging.structured.format.console=", "--spring.main.banner-mode=off",
                 "--spring.r2dbc.url=r2dbc:mysql://127.0.0.1:" + closedPort + "/orders",
                 "--spring.r2dbc.pool.initial-size=0",
+                // the public health shows only the overall status; the test reads the registry's component and details
+                "--management.endpoint.health.show-details=always",
                 "--outbox.schema-registry-url=http://127.0.0.1:" + registry.getAddress().getPort());
     }
 
