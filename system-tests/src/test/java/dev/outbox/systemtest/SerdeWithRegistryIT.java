@@ -56,7 +56,7 @@ class SerdeWithRegistryIT {
     private static final RegistryAccounts ACCOUNTS = RegistryAccounts.fromEnvironment();
 
     /** The registry URL, the writer's credentials, and more keys and values. */
-    private static Map<String, Object> config(String userInfo, Object... more) {
+    private static Map<String, Object> configAs(String userInfo, Object... more) {
         Map<String, Object> config = new HashMap<>(Map.of("schema.registry.url", settings.registryUrl(),
                 "basic.auth.credentials.source", "USER_INFO", "basic.auth.user.info", userInfo));
         for (int i = 0; i < more.length; i += 2) {
@@ -66,7 +66,7 @@ class SerdeWithRegistryIT {
     }
 
     private static Map<String, Object> config(Object... more) {
-        return config(ACCOUNTS.writerUserInfo(), more);
+        return configAs(ACCOUNTS.writerUserInfo(), more);
     }
 
     private static OrderPlaced event(String customer) {
@@ -85,7 +85,7 @@ class SerdeWithRegistryIT {
             bytes = serializer.serialize("serde-it", written);
         }
         try (KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer()) {
-            deserializer.configure(config(ACCOUNTS.readerUserInfo(), "specific.avro.reader", true), false);
+            deserializer.configure(configAs(ACCOUNTS.readerUserInfo(), "specific.avro.reader", true), false);
             assertThat(deserializer.deserialize("serde-it", bytes)).isEqualTo(written);
         }
 
@@ -139,8 +139,8 @@ class SerdeWithRegistryIT {
     void without_or_with_wrong_credentials_the_registry_refuses_and_a_reader_may_not_register() {
         Map<Map<String, Object>, Integer> refusals = Map.of(
                 Map.of("schema.registry.url", settings.registryUrl()), 401,
-                config("writer:not-the-password"), 401,
-                config(ACCOUNTS.readerUserInfo()), 403);
+                configAs("writer:not-the-password"), 401,
+                configAs(ACCOUNTS.readerUserInfo()), 403);
         refusals.forEach((config, status) -> {
             try (KafkaAvroSerializer serializer = new KafkaAvroSerializer()) {
                 serializer.configure(config, false);
