@@ -41,11 +41,13 @@ class StackStartFailureTest {
 
     @Test
     void a_part_that_spawns_its_process_after_another_part_failed_does_not_leave_it_running() throws Exception {
+        CountDownLatch slowStarting = new CountDownLatch(1);
         CountDownLatch failed = new CountDownLatch(1);
         CountDownLatch slowSpawned = new CountDownLatch(1);
         Map<Stack.Part, Stack.Starter> starters = Map.of(
                 Stack.Part.MARIADB, listener -> {
                     // still starting when the other part fails, and spawning its process only after that
+                    slowStarting.countDown();
                     failed.await();
                     Thread.sleep(500);
                     Supervised p = spawn("slow-part", listener, slowSpawned);
@@ -53,6 +55,8 @@ class StackStartFailureTest {
                     return p;
                 },
                 Stack.Part.KAFKA, listener -> {
+                    // fail only once the slow part has begun: a part not begun yet is rightly never started
+                    slowStarting.await();
                     failed.countDown();
                     throw new IllegalStateException("forced failure of kafka");
                 });
