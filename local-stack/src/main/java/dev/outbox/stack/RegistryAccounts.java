@@ -18,9 +18,9 @@ public record RegistryAccounts(String adminPassword, String writerPassword, Stri
 
     public static RegistryAccounts fromEnvironment() {
         return new RegistryAccounts(
-                value("registry.admin.password", "registry-admin-local"),
-                value("registry.writer.password", "registry-writer-local"),
-                value("registry.reader.password", "registry-reader-local"));
+                StackSettings.value("registry.admin.password", "registry-admin-local"),
+                StackSettings.value("registry.writer.password", "registry-writer-local"),
+                StackSettings.value("registry.reader.password", "registry-reader-local"));
     }
 
     /** {@code admin:password}, as the serde's {@code basic.auth.user.info} takes it. */
@@ -39,15 +39,5 @@ public record RegistryAccounts(String adminPassword, String writerPassword, Stri
     @Override
     public String toString() {
         return "RegistryAccounts[admin, writer, reader]";
-    }
-
-    /** As {@link StackSettings}: a {@code stack.*} system property, then a {@code STACK_*} variable, then the default. */
-    private static String value(String key, String fallback) {
-        String property = System.getProperty("stack." + key);
-        if (property != null && !property.isBlank()) {
-            return property;
-        }
-        String env = System.getenv("STACK_" + key.toUpperCase().replace('.', '_').replace('-', '_'));
-        return Optional.ofNullable(env).filter(v -> !v.isBlank()).orElse(fallback);
     }
 }

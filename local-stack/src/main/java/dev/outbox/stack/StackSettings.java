@@ -140,7 +140,8 @@ public record StackSettings(
         return home.resolve("local-stack/target/kafka");
     }
 
-    private static String value(String key, String fallback) {
+    /** A {@code stack.*} system property, then a {@code STACK_*} environment variable, then {@code fallback}. */
+    static String value(String key, String fallback) {
         String property = System.getProperty("stack." + key);
         if (property != null && !property.isBlank()) {
             return property;
