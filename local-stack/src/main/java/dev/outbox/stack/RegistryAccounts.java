@@ -1,7 +1,5 @@
 package dev.outbox.stack;
 
-import java.util.Optional;
-
 /**
  * The schema registry's accounts in the local stack, one per role (see {@code schema-registry/README.md}):
  * {@code admin} (everything), {@code writer} (also registers schemas: what the two apps use) and {@code reader}.
