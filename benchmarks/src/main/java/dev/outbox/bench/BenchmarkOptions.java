@@ -15,6 +15,7 @@ import java.util.Set;
  * (the same STACK_* variables and ports as {@code ./stack start}).
  */
 record BenchmarkOptions(
+        Path home,
         String orderApiUrl,
         String deliveryUrl,
         String bootstrap,
@@ -77,6 +78,7 @@ record BenchmarkOptions(
             throw new IllegalArgumentException("--rates must be positive numbers");
         }
         return new BenchmarkOptions(
+                stack.home(),
                 given.getOrDefault("order-api", stack.orderApiUrl()),
                 given.getOrDefault("delivery", stack.deliveryUrl()),
                 given.getOrDefault("bootstrap", stack.kafkaBootstrap()),
@@ -93,7 +95,7 @@ record BenchmarkOptions(
                 Double.parseDouble(given.getOrDefault("view-samples", "20")),
                 duration(given.getOrDefault("view-poll", "2ms")).toMillis(),
                 Boolean.parseBoolean(given.getOrDefault("idempotency-keys", "false")),
-                Path.of(given.getOrDefault("results", stack.home().resolve("benchmarks/results").toString())),
+                Path.of(given.getOrDefault("results", stack.home().resolve("benchmarks/results").toString())).toAbsolutePath(),
                 Boolean.parseBoolean(given.getOrDefault("update-readme", "false")),
                 "order.events", "delivery.status", "delivery-streams");
     }

@@ -218,7 +218,10 @@ public final class LoadBenchmark {
         if (stats.undelivered > 0) {
             whyNot.add(stats.undelivered + " accepted orders not on delivery.status " + DRAIN.toSeconds() + " s after the step");
         }
-        List<Long> lag = List.copyOf(stats.lagSamples);
+        List<Long> lag;
+        synchronized (stats.lagSamples) { // the progress thread appends to it
+            lag = List.copyOf(stats.lagSamples);
+        }
         if (lag.size() >= 2 && lag.get(lag.size() - 1) - lag.get(0) > Math.max(50, rate / 2)) {
             whyNot.add("projection lag grew from " + lag.get(0) + " to " + lag.get(lag.size() - 1));
         }

@@ -45,8 +45,8 @@ final class Report {
         System.out.println();
         System.out.println(markdown);
         if (options.updateReadme()) {
-            Path readme = options.results().getParent().getParent().resolve("README.md");
-            updateReadme(readme, results, options.results().getParent().getParent().relativize(png).toString());
+            // the project's README, whatever --results says; the plot is linked relative to it
+            updateReadme(options.home().resolve("README.md"), results, options.home().relativize(png).toString());
             System.out.println("README.md updated from this run");
         }
         return json;
