@@ -42,6 +42,10 @@ public final class KafkaBroker {
                 share.coordinator.state.topic.replication.factor=1
                 share.coordinator.state.topic.min.isr=1
                 group.initial.rebalance.delay.ms=0
+                # a crashed transactional producer's open transaction holds back read_committed readers until the
+                # broker aborts it; a Streams instance taking over a dead one's tasks restores through such a reader,
+                # so look for expired transactions every second instead of every 10 s (failover 10 s -> ~1 s)
+                transaction.abort.timed.out.transaction.cleanup.interval.ms=1000
                 # one broker on a small machine: fewer threads, fewer context switches (defaults: 3 and 8)
                 num.network.threads=2
                 num.io.threads=4

@@ -317,6 +317,15 @@ public final class Stack implements AutoCloseable {
         }
     }
 
+    /** Kills one part with SIGKILL, as a crash would (for fault tests); {@link #restart(Part)} starts it again. */
+    public void kill(Part part) {
+        Supervised process = running.remove(part);
+        if (process != null) {
+            process.kill();
+        }
+    }
+
+    /** Stops the part if it runs, then starts it again and waits until it is ready. */
     public void restart(Part part) {
         stop(part);
         part(part, CompletableFuture.completedFuture(null), starter(part, false)).join();

@@ -127,6 +127,21 @@ public final class Supervised {
                 + tail(log, 25));
     }
 
+    /**
+     * SIGKILL at once, as a crash would end it: no shutdown hook runs and the pid file stays behind (the next start
+     * replaces it). For fault tests; {@link #stop(Duration)} is the clean way.
+     */
+    public void kill() {
+        ProcessHandle handle = process.toHandle();
+        handle.descendants().forEach(ProcessHandle::destroyForcibly);
+        handle.destroyForcibly();
+        try {
+            handle.onExit().get(10, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+            // nothing more can be done to a process that survives SIGKILL
+        }
+    }
+
     /** TERM, then KILL if it has not exited within {@code grace}. */
     public void stop(Duration grace) {
         stop(process.toHandle(), grace);
