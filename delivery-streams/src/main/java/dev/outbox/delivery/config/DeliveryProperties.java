@@ -66,9 +66,14 @@ public record DeliveryProperties(
      * @param retryAfter     the Retry-After of a 503 while the store is not queryable
      * @param maxPageSize    upper bound of {@code limit} when listing deliveries
      */
+    /**
+     * @param unavailableWait how long a read of one delivery waits for its partition to become queryable again
+     *                        (a rebalance moving it takes a fraction of a second) before it answers 503
+     */
     public record Query(@DefaultValue("2s") Duration forwardTimeout,
                         @DefaultValue("1s") Duration retryAfter,
-                        @DefaultValue("500") int maxPageSize) {
+                        @DefaultValue("500") int maxPageSize,
+                        @DefaultValue("1s") Duration unavailableWait) {
     }
 
     public DeliveryTopology.Settings topologySettings() {

@@ -38,6 +38,7 @@ import org.springframework.web.ErrorResponseException;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -79,6 +80,9 @@ public class DeliveryQueries {
     private final JsonMapper json;
     private final Duration forwardTimeout;
     private final Duration retryAfter;
+    /** Looks again every {@link #UNAVAILABLE_POLL}, this many times, while a partition is not queryable. */
+    private final long unavailableRetries;
+    private static final Duration UNAVAILABLE_POLL = Duration.ofMillis(50);
 
     public DeliveryQueries(StreamsBuilderFactoryBean streamsFactory, Instance self, DeliveryProperties properties,
                            JsonMapper json) {
@@ -87,6 +91,7 @@ public class DeliveryQueries {
         this.json = json;
         this.forwardTimeout = properties.query().forwardTimeout();
         this.retryAfter = properties.query().retryAfter();
+        this.unavailableRetries = Math.max(0, properties.query().unavailableWait().toMillis() / UNAVAILABLE_POLL.toMillis());
         this.client = WebClient.builder()
                 .clientConnector(new ReactorClientHttpConnector(HttpClient.create().responseTimeout(forwardTimeout)))
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
@@ -96,8 +101,22 @@ public class DeliveryQueries {
     // ---------------------------------------------------------------------------------------------------------------
     // one delivery
 
-    /** Finds the delivery wherever it lives. Errors are problems: 404 when unknown, 503 when not queryable. */
+    /**
+     * Finds the delivery wherever it lives. Errors are problems: 404 when unknown, 503 when not queryable. A rebalance
+     * leaves a partition without a queryable copy for a moment (its new owner restoring, its standby recycled into
+     * that owner), so a 503 is answered only once that lasts longer than {@code delivery.query.unavailable-wait}.
+     */
     public Mono<Answer> find(String orderId) {
+        return findOnce(orderId).retryWhen(Retry.fixedDelay(unavailableRetries, UNAVAILABLE_POLL)
+                .filter(DeliveryQueries::isNotQueryable)
+                .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+    }
+
+    private static boolean isNotQueryable(Throwable e) {
+        return e instanceof ErrorResponseException problem && problem.getStatusCode().value() == 503;
+    }
+
+    private Mono<Answer> findOnce(String orderId) {
         return Mono.defer(() -> {
             KafkaStreams streams = streams();
             KeyQueryMetadata metadata = metadataFor(streams, orderId);

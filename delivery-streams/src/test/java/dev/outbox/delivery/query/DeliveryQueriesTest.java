@@ -37,7 +37,7 @@ class DeliveryQueriesTest {
         StreamsBuilderFactoryBean factory = mock(StreamsBuilderFactoryBean.class);
         when(factory.getKafkaStreams()).thenReturn(streams);
         DeliveryProperties properties = new DeliveryProperties(null, null, null, null, 3, null,
-                new DeliveryProperties.Query(Duration.ofSeconds(2), Duration.ofSeconds(1), 500));
+                new DeliveryProperties.Query(Duration.ofSeconds(2), Duration.ofSeconds(1), 500, Duration.ofSeconds(1)));
         queries = new DeliveryQueries(factory, self, properties, JsonMapper.builder().build());
     }
 
@@ -47,6 +47,19 @@ class DeliveryQueriesTest {
         ReadOnlyKeyValueStore<String, DeliveryView> store = mock(ReadOnlyKeyValueStore.class);
         when(streams.queryMetadataForKey(eq(DeliveryTopology.DELIVERIES_STORE), eq(orderId), any(Serializer.class)))
                 .thenReturn(new KeyQueryMetadata(self.hostInfo(), Set.of(), 0));
+        when(streams.store(any(StoreQueryParameters.class))).thenReturn(store);
+
+        StepVerifier.create(queries.current(orderId)).expectNext(Optional.empty()).verifyComplete();
+    }
+
+    @Test
+    void aReadDuringARebalanceWaitsForThePartitionInsteadOfFailingAtOnce() {
+        @SuppressWarnings("unchecked")
+        ReadOnlyKeyValueStore<String, DeliveryView> store = mock(ReadOnlyKeyValueStore.class);
+        // the partition is between owners for the first two looks, then owned here
+        when(streams.queryMetadataForKey(eq(DeliveryTopology.DELIVERIES_STORE), eq(orderId), any(Serializer.class)))
+                .thenReturn(KeyQueryMetadata.NOT_AVAILABLE, KeyQueryMetadata.NOT_AVAILABLE,
+                        new KeyQueryMetadata(self.hostInfo(), Set.of(), 0));
         when(streams.store(any(StoreQueryParameters.class))).thenReturn(store);
 
         StepVerifier.create(queries.current(orderId)).expectNext(Optional.empty()).verifyComplete();
