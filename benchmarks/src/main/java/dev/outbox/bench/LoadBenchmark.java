@@ -288,7 +288,7 @@ public final class LoadBenchmark {
         }
     }
 
-    static Results.Machine machine() {
+    public static Results.Machine machine() {
         String cpu = "unknown";
         try {
             cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))

@@ -16,10 +16,10 @@ import java.util.concurrent.CompletableFuture;
  * The benchmark's HTTP client: Reactor Netty on its own two event-loop threads, keep-alive connections from a pool
  * large enough that an open-loop rate never waits for one (a queue there would be the client's, not the server's).
  */
-final class LoadClient implements AutoCloseable {
+public final class LoadClient implements AutoCloseable {
 
     /** A status and, when asked for, the body. */
-    record Answer(int status, String body) {
+    public record Answer(int status, String body) {
     }
 
     private final ConnectionProvider connections = ConnectionProvider.builder("bench")
@@ -28,7 +28,7 @@ final class LoadClient implements AutoCloseable {
     private final HttpClient http = HttpClient.create(connections).runOn(loops)
             .responseTimeout(Duration.ofSeconds(10));
 
-    CompletableFuture<Answer> post(String url, String json, Map<String, String> headers) {
+    public CompletableFuture<Answer> post(String url, String json, Map<String, String> headers) {
         return http.headers(h -> {
                     h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
                     headers.forEach(h::set);
@@ -40,7 +40,7 @@ final class LoadClient implements AutoCloseable {
     }
 
     /** GET, reading only the status (the body is released unread). */
-    CompletableFuture<Answer> get(String url) {
+    public CompletableFuture<Answer> get(String url) {
         return http.get().uri(url)
                 .responseSingle((response, body) -> body.then(Mono.just(new Answer(response.status().code(), null))))
                 .toFuture();

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The figures of one benchmark run, as written to {@code benchmarks/results/<timestamp>.json}. */
-record Results(
+public record Results(
         String startedAt,
         String command,
         Machine machine,
@@ -20,7 +20,7 @@ record Results(
         Map<String, Double> rssMiB,
         double totalRssMiB) {
 
-    record Machine(int cores, double memoryGiB, String cpu, String os, String java) {
+    public record Machine(int cores, double memoryGiB, String cpu, String os, String java) {
     }
 
     /** One load step; every latency is in milliseconds, CPU in milliseconds per accepted order. */

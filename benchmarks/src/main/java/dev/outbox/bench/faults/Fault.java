@@ -1,0 +1,123 @@
+package dev.outbox.bench.faults;
+
+import dev.outbox.stack.Stack;
+import dev.outbox.stack.Stack.Part;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The faults the harness injects, each while orders flow. A kill is {@code kill -9}: no shutdown hook, no flush,
+ * no leaving the group, exactly what a crash or the OOM killer does. Each fault ends by bringing the part back the
+ * way a supervisor would, and the harness then checks what the clients and the pipeline made of it.
+ */
+enum Fault {
+
+    CONNECT("kill -9 of the Connect worker 0.5 s after it stored its source offsets, restarted after 5 s") {
+        @Override
+        void inject(Stack stack) throws InterruptedException {
+            // half-way between two offset flushes (every second): the events of that half second were published but
+            // their binlog position not stored, so the restarted task sends them again, as after any real crash
+            awaitOffsetFlush(stack.settings().kafkaBootstrap());
+            Thread.sleep(500);
+            stack.kill(Part.CONNECT);
+            Thread.sleep(5_000);
+            stack.restart(Part.CONNECT);
+        }
+    },
+    DELIVERY("kill -9 of one of two delivery-streams instances, restarted after 20 s (past the session timeout,"
+            + " so the survivor becomes the owner)") {
+        @Override
+        void inject(Stack stack) throws InterruptedException {
+            stack.kill(Part.DELIVERY);
+            Thread.sleep(20_000);
+            stack.restart(Part.DELIVERY);
+        }
+    },
+    ORDER_API("kill -9 of the order-api with requests in flight, restarted at once") {
+        @Override
+        void inject(Stack stack) {
+            stack.kill(Part.ORDER_API);
+            stack.restart(Part.ORDER_API);
+        }
+    },
+    MARIADB("kill -9 of MariaDB, restarted after 5 s (InnoDB crash recovery)") {
+        @Override
+        void inject(Stack stack) throws InterruptedException {
+            stack.kill(Part.MARIADB);
+            Thread.sleep(5_000);
+            stack.restart(Part.MARIADB);
+        }
+    },
+    BROKER("Kafka broker restart (clean stop, then start)") {
+        @Override
+        void inject(Stack stack) {
+            stack.stop(Part.KAFKA);
+            stack.restart(Part.KAFKA);
+        }
+    },
+    REGISTRY("schema registry down for 30 s") {
+        @Override
+        void inject(Stack stack) throws InterruptedException {
+            stack.stop(Part.REGISTRY);
+            Thread.sleep(30_000);
+            stack.restart(Part.REGISTRY);
+        }
+    };
+
+    final String description;
+
+    /** Waits for the Connect worker's next write to its offsets topic (at most 10 s). */
+    static void awaitOffsetFlush(String bootstrap) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.CLIENT_ID_CONFIG, "faults-offset-watch"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(CONNECT_OFFSETS, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline && consumer.poll(Duration.ofMillis(20)).isEmpty()) {
+                // polling until the flush
+            }
+        }
+    }
+
+    /** The worker's {@code offset.storage.topic} in the local stack. */
+    private static final String CONNECT_OFFSETS = "_connect-offsets";
+
+    Fault(String description) {
+        this.description = description;
+    }
+
+    /** Breaks the part and brings it back; returns once the part is ready again. */
+    abstract void inject(Stack stack) throws InterruptedException;
+
+    String id() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** "all" or ids separated by commas: "connect,delivery,mariadb". */
+    static Set<Fault> parse(String csv) {
+        if (csv.equals("all")) {
+            return java.util.EnumSet.allOf(Fault.class);
+        }
+        return Stream.of(csv.split(",")).map(String::trim).map(id -> Stream.of(values())
+                        .filter(f -> f.id().equals(id)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("unknown fault '" + id + "'; faults: "
+                                + Stream.of(values()).map(Fault::id).collect(Collectors.joining(", ")))))
+                .collect(Collectors.toCollection(() -> java.util.EnumSet.noneOf(Fault.class)));
+    }
+}
