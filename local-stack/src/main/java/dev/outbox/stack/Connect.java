@@ -66,9 +66,10 @@ public final class Connect {
                 config.storage.topic=_connect-configs
                 offset.storage.topic=_connect-offsets
                 status.storage.topic=_connect-status
-                config.storage.replication.factor=1
-                offset.storage.replication.factor=1
-                status.storage.replication.factor=1
+                # -1: the broker's default.replication.factor (1 on a single node, 3 on the cluster)
+                config.storage.replication.factor=-1
+                offset.storage.replication.factor=-1
+                status.storage.replication.factor=-1
                 offset.flush.interval.ms=1000
                 key.converter=org.apache.kafka.connect.storage.StringConverter
                 value.converter=org.apache.kafka.connect.json.JsonConverter

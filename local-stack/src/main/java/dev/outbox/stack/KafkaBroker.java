@@ -10,21 +10,47 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A single Kafka node in KRaft mode (broker and controller in one process), from the Maven Central jars. */
+/**
+ * Kafka in KRaft mode from the Maven Central jars: one node (broker and controller in one process), or with
+ * {@code STACK_KAFKA_BROKERS=3} a cluster of three such nodes, a quorum of three controllers and replication factor 3
+ * with {@code min.insync.replicas=2}, so that any one node can die without losing a write or stopping the pipeline.
+ */
 public final class KafkaBroker {
 
     private KafkaBroker() {
     }
 
+    /** The process name of node {@code n} (from 1): {@code kafka}, {@code kafka-2}, {@code kafka-3}. */
+    public static String name(int n) {
+        return n == 1 ? "kafka" : "kafka-" + n;
+    }
+
+    /** Starts the single node, or node 1 of the cluster; see {@link #start(StackSettings, int, Supervised.Listener)}. */
     public static Supervised start(StackSettings s, Supervised.Listener listener) throws IOException, InterruptedException {
-        Path dir = s.stateDir().resolve("kafka");
+        return start(s, 1, listener);
+    }
+
+    /**
+     * Starts node {@code n} and waits until it serves. A node of a cluster is ready only once a majority of the
+     * controllers runs, so the nodes of a cluster are started side by side.
+     */
+    public static Supervised start(StackSettings s, int n, Supervised.Listener listener) throws IOException, InterruptedException {
+        boolean cluster = s.kafkaBrokers() > 1;
+        Path dir = s.stateDir().resolve(name(n));
         Path data = dir.resolve("data");
         Files.createDirectories(data);
         Path config = dir.resolve("server.properties");
+        String quorum = cluster
+                ? "controller.quorum.voters=" + java.util.stream.IntStream.rangeClosed(1, s.kafkaBrokers())
+                        .mapToObj(i -> i + "@" + s.host() + ":" + s.kafkaControllerPort(i))
+                        .collect(java.util.stream.Collectors.joining(","))
+                : "controller.quorum.bootstrap.servers=" + s.host() + ":" + s.kafkaControllerPort(1);
+        int rf = s.kafkaReplicationFactor();
+        int minIsr = s.kafkaMinInsyncReplicas();
         Files.writeString(config, """
                 process.roles=broker,controller
-                node.id=1
-                controller.quorum.bootstrap.servers=%1$s:%3$d
+                node.id=%5$d
+                %6$s
                 listeners=PLAINTEXT://%1$s:%2$d,CONTROLLER://%1$s:%3$d
                 advertised.listeners=PLAINTEXT://%1$s:%2$d
                 controller.listener.names=CONTROLLER
@@ -34,39 +60,60 @@ public final class KafkaBroker {
                 num.partitions=3
                 # topics are created on purpose (by Connect, Debezium and the apps), never by a typo
                 auto.create.topics.enable=false
-                offsets.topic.replication.factor=1
+                # one copy on a single node; on a cluster three, of which two must have a write before it counts
+                default.replication.factor=%7$d
+                min.insync.replicas=%8$d
+                offsets.topic.replication.factor=%7$d
                 offsets.topic.num.partitions=10
-                transaction.state.log.replication.factor=1
-                transaction.state.log.min.isr=1
+                transaction.state.log.replication.factor=%7$d
+                transaction.state.log.min.isr=%8$d
                 transaction.state.log.num.partitions=10
-                share.coordinator.state.topic.replication.factor=1
-                share.coordinator.state.topic.min.isr=1
+                share.coordinator.state.topic.replication.factor=%7$d
+                share.coordinator.state.topic.min.isr=%8$d
                 group.initial.rebalance.delay.ms=0
                 # a crashed transactional producer's open transaction holds back read_committed readers until the
                 # broker aborts it; a Streams instance taking over a dead one's tasks restores through such a reader,
                 # so look for expired transactions every second instead of every 10 s (failover 10 s -> ~1 s)
                 transaction.abort.timed.out.transaction.cleanup.interval.ms=1000
-                # one broker on a small machine: fewer threads, fewer context switches (defaults: 3 and 8)
+                # a small machine: fewer threads, fewer context switches (defaults: 3 and 8)
                 num.network.threads=2
                 num.io.threads=4
                 log.retention.hours=168
-                """.formatted(s.host(), s.kafkaPort(), s.kafkaControllerPort(), data));
+                """.formatted(s.host(), s.kafkaBrokerPort(n), s.kafkaControllerPort(n), data, n, quorum, rf, minIsr));
         String classpath = Connect.classpath(s);
         List<String> jvm = List.of("-Xms256m", "-Xmx768m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
-                "-Djava.awt.headless=true", "-Dlog4j2.configurationFile=" + log4j(s, "kafka"));
+                "-Djava.awt.headless=true", "-Dlog4j2.configurationFile=" + log4j(s, name(n)));
         if (!Files.exists(data.resolve("meta.properties"))) {
-            Path log = s.logs().resolve("kafka-format.log");
-            Process format = new ProcessBuilder(Supervised.java(jvm, classpath, "kafka.tools.StorageTool",
-                    "format", "--standalone", "-t", clusterId(), "-c", config.toString()))
+            Path log = s.logs().resolve(name(n) + "-format.log");
+            // a single node is its own quorum; a cluster's quorum is the static voter list in the configuration
+            List<String> format = new java.util.ArrayList<>(List.of("format", "-t", clusterId(s), "-c", config.toString()));
+            if (!cluster) {
+                format.add("--standalone");
+            }
+            Process formatting = new ProcessBuilder(Supervised.java(jvm, classpath, "kafka.tools.StorageTool",
+                    format.toArray(String[]::new)))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            if (!format.waitFor(120, TimeUnit.SECONDS) || format.exitValue() != 0) {
+            if (!formatting.waitFor(120, TimeUnit.SECONDS) || formatting.exitValue() != 0) {
                 throw new StackException("kafka storage format failed; see " + log + "\n" + Supervised.tail(log, 15));
             }
         }
-        Supervised broker = Supervised.start("kafka", Supervised.java(jvm, classpath, "kafka.Kafka",
+        Supervised broker = Supervised.start(name(n), Supervised.java(jvm, classpath, "kafka.Kafka",
                 config.toString()), Map.of(), dir, s, listener);
-        broker.awaitReady(Duration.ofSeconds(90), () -> broker.logged("Kafka Server started"));
+        // a node restarted after a crash first recovers its logs: give it longer than a clean start needs
+        broker.awaitReady(Duration.ofSeconds(180), () -> broker.logged("Kafka Server started"));
         return broker;
+    }
+
+    /** The cluster's id, made on the first start and kept in the state directory: every node is formatted with it. */
+    static synchronized String clusterId(StackSettings s) throws IOException {
+        Path file = s.stateDir().resolve("kafka-cluster-id");
+        if (Files.exists(file)) {
+            return Files.readString(file).trim();
+        }
+        String id = clusterId();
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, id);
+        return id;
     }
 
     /** A random cluster id in Kafka's format: 16 random bytes, URL-safe base64 without padding, not starting with '-'. */

@@ -64,6 +64,8 @@ public final class Stack implements AutoCloseable {
     private final Map<Part, Supervised> running = Collections.synchronizedMap(new LinkedHashMap<>());
     /** Processes started besides the parts, such as a second delivery instance; stopped first on close. */
     private final List<Supervised> extras = Collections.synchronizedList(new ArrayList<>());
+    /** The Kafka nodes after the first, on a cluster ({@code STACK_KAFKA_BROKERS=3}); stopped right before it. */
+    private final List<Supervised> extraBrokers = Collections.synchronizedList(new ArrayList<>());
     private final Map<Part, Double> seconds = Collections.synchronizedMap(new LinkedHashMap<>());
     private final PrintStream out;
     /** Starters that replace the real ones, for tests of the launcher itself; empty otherwise. */
@@ -191,7 +193,7 @@ public final class Stack implements AutoCloseable {
         }
         return switch (part) {
             case MARIADB -> l -> MariaDb.start(settings, l);
-            case KAFKA -> l -> KafkaBroker.start(settings, l);
+            case KAFKA -> this::startKafka;
             case REGISTRY -> this::startRegistry;
             case CONNECT -> l -> {
                 Supervised worker = Connect.startWorker(settings, l);
@@ -257,6 +259,62 @@ public final class Stack implements AutoCloseable {
         return (System.nanoTime() - t0) / 1e9;
     }
 
+    /**
+     * The single Kafka node, or every node of the cluster that is not running: side by side, since none is ready
+     * before a majority of the controllers runs. The first node is the part's process, the others extra brokers.
+     */
+    private Supervised startKafka(Supervised.Listener listener) throws Exception {
+        List<CompletableFuture<Void>> others = new ArrayList<>();
+        for (int n = 2; n <= settings.kafkaBrokers(); n++) {
+            if (kafkaNode(n).isEmpty()) {
+                int node = n;
+                others.add(CompletableFuture.runAsync(() -> startKafkaNode(node)));
+            }
+        }
+        Supervised first = KafkaBroker.start(settings, 1, listener);
+        CompletableFuture.allOf(others.toArray(CompletableFuture[]::new)).join();
+        return first;
+    }
+
+    private void startKafkaNode(int n) {
+        try {
+            KafkaBroker.start(settings, n, process -> register(process, () -> extraBrokers.add(process)));
+        } catch (IOException e) {
+            throw new StackException(KafkaBroker.name(n) + " failed to start: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException(KafkaBroker.name(n) + " not started: interrupted");
+        }
+    }
+
+    private Optional<Supervised> kafkaNode(int n) {
+        synchronized (extraBrokers) {
+            extraBrokers.removeIf(p -> !p.isAlive());
+            return extraBrokers.stream().filter(p -> p.name().equals(KafkaBroker.name(n))).findFirst();
+        }
+    }
+
+    /** Kills Kafka node {@code n} (from 1) with SIGKILL; on a cluster the other two carry on. */
+    public void killKafkaNode(int n) {
+        if (n == 1) {
+            kill(Part.KAFKA);
+            return;
+        }
+        kafkaNode(n).ifPresent(process -> {
+            extraBrokers.remove(process);
+            process.kill();
+        });
+    }
+
+    /** Starts Kafka node {@code n} again (after {@link #killKafkaNode(int)}) and waits until it serves. */
+    public void restartKafkaNode(int n) {
+        if (n == 1) {
+            restart(Part.KAFKA);
+        } else if (kafkaNode(n).isEmpty()) {
+            startKafkaNode(n);
+        }
+    }
+
     private Supervised startRegistry(Supervised.Listener listener) throws IOException {
         return JavaApp.start(settings, "registry", "schema-registry", settings.registryPort(),
                 registryEnvironment(settings, registryAccounts), List.of(), listener);
@@ -304,6 +362,7 @@ public final class Stack implements AutoCloseable {
     private Supervised startDeliveryInstance(String name, int port, Supervised.Listener listener) throws IOException {
         return JavaApp.start(settings, name, "delivery-streams", port, Map.of(
                 "SPRING_KAFKA_BOOTSTRAP_SERVERS", settings.kafkaBootstrap(),
+                "DELIVERY_TOPICS_REPLICATION_FACTOR", Integer.toString(settings.kafkaReplicationFactor()),
                 "OUTBOX_SCHEMA_REGISTRY_USER_INFO", registryAccounts.writerUserInfo(),
                 "SPRING_KAFKA_STREAMS_STATE_DIR", settings.stateDir().resolve(name).resolve("streams").toString(),
                 "OUTBOX_SCHEMA_REGISTRY_URL", settings.registryUrl()), List.of(), listener);
@@ -363,6 +422,12 @@ public final class Stack implements AutoCloseable {
         List<Part> order = new ArrayList<>(List.of(Part.values()));
         Collections.reverse(order);
         for (Part part : order) {
+            if (part == Part.KAFKA) {
+                synchronized (extraBrokers) {
+                    extraBrokers.forEach(process -> process.stop(Duration.ofSeconds(30)));
+                    extraBrokers.clear();
+                }
+            }
             Supervised process = running.remove(part);
             if (process != null) {
                 long begin = System.nanoTime();
@@ -377,8 +442,19 @@ public final class Stack implements AutoCloseable {
 
     public static void main(String[] args) {
         Path home = Path.of(System.getProperty("stack.home", ".")).toAbsolutePath().normalize();
-        StackSettings settings = StackSettings.fromEnvironment(home);
         List<String> words = List.of(args);
+        StackSettings settings;
+        try {
+            settings = StackSettings.fromEnvironment(home);
+            Optional<String> brokers = words.stream().filter(w -> w.startsWith("--brokers=")).findFirst();
+            if (brokers.isPresent()) {
+                settings = settings.withKafkaBrokers(Integer.parseInt(brokers.get().substring("--brokers=".length())));
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("stack: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         String command = words.isEmpty() ? "start" : words.get(0);
         try {
             switch (command) {
@@ -392,7 +468,7 @@ public final class Stack implements AutoCloseable {
                     System.out.println("state removed: " + settings.stateDir());
                 }
                 default -> {
-                    System.err.println("usage: stack [start [--detach] [--infra-only | --parts=mariadb,kafka,...] [--no-demo]"
+                    System.err.println("usage: stack [start [--detach] [--infra-only | --parts=mariadb,kafka,...] [--brokers=1|3] [--no-demo]"
                             + " | stop | status | reset]");
                     System.exit(2);
                 }
@@ -501,7 +577,8 @@ public final class Stack implements AutoCloseable {
             out.println("nothing running in " + settings.stateDir());
             return;
         }
-        List<String> order = new ArrayList<>(List.of("delivery-2", "delivery", "order-api", "connect", "registry", "kafka", "mariadb"));
+        List<String> order = new ArrayList<>(List.of("delivery-2", "delivery", "order-api", "connect", "registry", "kafka-3",
+                "kafka-2", "kafka", "mariadb"));
         alive.keySet().stream().filter(n -> !order.contains(n)).forEach(n -> order.add(0, n));
         for (String name : order) {
             ProcessHandle handle = alive.get(name);

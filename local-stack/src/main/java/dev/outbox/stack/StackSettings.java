@@ -28,7 +28,8 @@ public record StackSettings(
         int orderApiPort,
         int deliveryPort,
         Map<String, String> dbPasswordOverrides,
-        long debeziumPollIntervalMs) {
+        long debeziumPollIntervalMs,
+        int kafkaBrokers) {
 
     public static final String HOST = "127.0.0.1";
 
@@ -47,13 +48,20 @@ public record StackSettings(
                 intValue("order-api.port", 8080),
                 intValue("delivery.port", 8082),
                 passwordOverrides(),
-                Long.parseLong(value("debezium.poll.interval.ms", "10")));
+                Long.parseLong(value("debezium.poll.interval.ms", "10")),
+                intValue("kafka.brokers", 1));
     }
 
     public StackSettings withStateDir(Path dir) {
         return new StackSettings(home, dir.toAbsolutePath().normalize(), host, mariadbPort, kafkaPort,
                 kafkaControllerPort, registryPort, connectPort, orderApiPort, deliveryPort, dbPasswordOverrides,
-                debeziumPollIntervalMs);
+                debeziumPollIntervalMs, kafkaBrokers);
+    }
+
+    /** The same settings with a Kafka cluster of {@code brokers} (1, or 3 for replication factor 3). */
+    public StackSettings withKafkaBrokers(int brokers) {
+        return new StackSettings(home, stateDir, host, mariadbPort, kafkaPort, kafkaControllerPort, registryPort,
+                connectPort, orderApiPort, deliveryPort, dbPasswordOverrides, debeziumPollIntervalMs, brokers);
     }
 
     /** The same settings on other ports, for a stack that must not collide with one already running. */
@@ -63,11 +71,15 @@ public record StackSettings(
                 ports.getOrDefault("kafka-controller", kafkaControllerPort),
                 ports.getOrDefault("registry", registryPort), ports.getOrDefault("connect", connectPort),
                 ports.getOrDefault("order-api", orderApiPort), ports.getOrDefault("delivery", deliveryPort),
-                dbPasswordOverrides, debeziumPollIntervalMs);
+                dbPasswordOverrides, debeziumPollIntervalMs, kafkaBrokers);
     }
 
     public StackSettings {
         dbPasswordOverrides = Map.copyOf(dbPasswordOverrides);
+        if (kafkaBrokers != 1 && kafkaBrokers != 3) {
+            throw new IllegalArgumentException("the Kafka cluster has 1 or 3 brokers (a KRaft quorum of 3 survives"
+                    + " one loss), not " + kafkaBrokers);
+        }
     }
 
     /** The {@code orders} user's password: the one set explicitly, or the one generated for this state directory. */
@@ -104,8 +116,28 @@ public record StackSettings(
         return chosen;
     }
 
+    /** Every broker's listener, so clients find the cluster with any one of them down. */
     public String kafkaBootstrap() {
-        return host + ":" + kafkaPort;
+        return java.util.stream.IntStream.rangeClosed(1, kafkaBrokers)
+                .mapToObj(n -> host + ":" + kafkaBrokerPort(n)).collect(java.util.stream.Collectors.joining(","));
+    }
+
+    /** Broker {@code n} (from 1) listens on the Kafka port + 2(n-1), its controller on the one after it. */
+    public int kafkaBrokerPort(int n) {
+        return kafkaPort + 2 * (n - 1);
+    }
+
+    public int kafkaControllerPort(int n) {
+        return kafkaControllerPort + 2 * (n - 1);
+    }
+
+    /** 3 on a cluster: every write on all brokers, acknowledged by 2 ({@link #kafkaMinInsyncReplicas()}). */
+    public int kafkaReplicationFactor() {
+        return kafkaBrokers >= 3 ? 3 : 1;
+    }
+
+    public int kafkaMinInsyncReplicas() {
+        return kafkaBrokers >= 3 ? 2 : 1;
     }
 
     public String registryUrl() {
@@ -155,7 +187,7 @@ public record StackSettings(
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("stack." + key + " must be a port number, got '" + v + "'");
+            throw new IllegalArgumentException("stack." + key + " must be a number, got '" + v + "'");
         }
     }
 }

@@ -59,11 +59,18 @@ enum Fault {
             stack.restart(Part.MARIADB);
         }
     },
-    BROKER("Kafka broker restart (clean stop, then start)") {
+    BROKER("Kafka broker restart (clean stop, then start); on the 3-broker cluster kill -9 of one broker,"
+            + " restarted after 5 s") {
         @Override
-        void inject(Stack stack) {
-            stack.stop(Part.KAFKA);
-            stack.restart(Part.KAFKA);
+        void inject(Stack stack) throws InterruptedException {
+            if (stack.settings().kafkaBrokers() > 1) {
+                stack.killKafkaNode(2);
+                Thread.sleep(5_000);
+                stack.restartKafkaNode(2);
+            } else {
+                stack.stop(Part.KAFKA);
+                stack.restart(Part.KAFKA);
+            }
         }
     },
     REGISTRY("schema registry down for 30 s") {

@@ -48,10 +48,12 @@ public final class FaultHarness {
               --rate=R             orders per second while the faults run (default 50)
               --command-every=N    one accepted order in N goes on to courier, pickup and delivery (default 10)
               --results=DIR        where faults-<timestamp>.md and .json go (default benchmarks/results)
+              --brokers=1|3        one Kafka broker, or a cluster of three (replication factor 3, min.insync.replicas 2)
               --state-dir=DIR      the private stack's state (default benchmarks/target/faults-stack, emptied first)""";
 
     /** The harness's settings. */
-    public record Options(List<Fault> faults, long orders, double rate, int commandEvery, Path results, Path stateDir) {
+    public record Options(List<Fault> faults, long orders, double rate, int commandEvery, Path results, Path stateDir,
+                          int brokers) {
 
         public static Options parse(String[] args, Path home) {
             Map<String, String> given = new LinkedHashMap<>();
@@ -61,7 +63,7 @@ public final class FaultHarness {
                 }
                 given.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
             }
-            Set<String> known = Set.of("faults", "orders", "rate", "command-every", "results", "state-dir");
+            Set<String> known = Set.of("faults", "orders", "rate", "command-every", "results", "state-dir", "brokers");
             given.keySet().stream().filter(k -> !known.contains(k)).findFirst().ifPresent(k -> {
                 throw new IllegalArgumentException("unknown option --" + k);
             });
@@ -70,7 +72,8 @@ public final class FaultHarness {
                     Double.parseDouble(given.getOrDefault("rate", "50")),
                     Integer.parseInt(given.getOrDefault("command-every", "10")),
                     home.resolve(given.getOrDefault("results", "benchmarks/results")),
-                    home.resolve(given.getOrDefault("state-dir", "benchmarks/target/faults-stack")));
+                    home.resolve(given.getOrDefault("state-dir", "benchmarks/target/faults-stack")),
+                    Integer.parseInt(given.getOrDefault("brokers", "1")));
             if (options.orders < options.faults.size() || options.rate <= 0 || options.commandEvery < 0) {
                 throw new IllegalArgumentException("--orders must be at least one per fault, --rate positive,"
                         + " --command-every 0 or more");
@@ -120,10 +123,15 @@ public final class FaultHarness {
     public static Report run(Options options, Path home, String command) throws Exception {
         deleteTree(options.stateDir());
         Map<String, Integer> ports = new LinkedHashMap<>();
-        for (String part : new String[]{"mariadb", "kafka", "kafka-controller", "registry", "connect", "order-api", "delivery"}) {
+        for (String part : new String[]{"mariadb", "registry", "connect", "order-api", "delivery"}) {
             ports.put(part, freePort());
         }
-        StackSettings settings = StackSettings.fromEnvironment(home).withStateDir(options.stateDir()).withPorts(ports);
+        // broker n listens on kafka + 2(n-1), its controller on the port after it: a free run of six ports
+        int kafka = freePortRun(2 * options.brokers());
+        ports.put("kafka", kafka);
+        ports.put("kafka-controller", kafka + 1);
+        StackSettings settings = StackSettings.fromEnvironment(home).withStateDir(options.stateDir()).withPorts(ports)
+                .withKafkaBrokers(options.brokers());
         String startedAt = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         System.out.printf("[faults] starting a private stack in %s, ports %s%n", options.stateDir(), ports);
         try (Stack stack = Stack.start(settings, Stack.Part.ALL, System.out); LoadClient http = new LoadClient()) {
@@ -289,6 +297,28 @@ public final class FaultHarness {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The first of {@code n} consecutive ports that were all free a moment ago. */
+    private static int freePortRun(int n) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int first = freePort();
+            if (first + n > 65535) {
+                continue;
+            }
+            boolean free = true;
+            for (int p = first + 1; p < first + n && free; p++) {
+                try (ServerSocket socket = new ServerSocket(p, 1, InetAddress.getByName(StackSettings.HOST))) {
+                    // free
+                } catch (IOException taken) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return first;
+            }
+        }
+        throw new IllegalStateException("no run of " + n + " free ports found");
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -16,7 +16,9 @@ final class FaultTable {
         md.append("# Fault run, ").append(startedAt).append("\n\n");
         md.append("Machine: ").append(machine.cores()).append(" cores, ").append(machine.memoryGiB()).append(" GiB, ")
                 .append(machine.cpu()).append(", ").append(machine.java())
-                .append(". Private stack (two delivery-streams instances) and load on this one machine.\n\n");
+                .append(". Private stack (two delivery-streams instances, ")
+                .append(options.brokers() == 1 ? "one Kafka broker" : options.brokers() + " Kafka brokers")
+                .append(") and load on this one machine.\n\n");
         md.append("Command: `").append(command).append("`: ").append(options.ordersPerFault())
                 .append(" orders or more per fault at ").append(options.rate()).append("/s");
         if (options.commandEvery() > 0) {
