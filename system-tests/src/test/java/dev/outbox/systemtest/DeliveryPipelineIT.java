@@ -144,6 +144,36 @@ class DeliveryPipelineIT {
         assertThat(Api.get(delivery(orderId)).body()).isEqualTo(before);
     }
 
+    @Test
+    void a_record_that_cannot_be_decoded_is_dead_lettered_by_streams_with_its_origin_and_the_pipeline_goes_on()
+            throws Exception {
+        String key = java.util.UUID.randomUUID().toString();
+        byte[] garbage = "{\"not\":\"avro\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        org.apache.kafka.clients.producer.RecordMetadata sent;
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrap()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            sent = producer.send(new ProducerRecord<>("order.events", key, garbage)).get(10, TimeUnit.SECONDS);
+        }
+
+        // read_committed: the dead letter is written in the task's exactly-once transaction, visible once committed
+        ConsumerRecord<String, byte[]> dead;
+        try (TopicReader reader = new TopicReader(settings.kafkaBootstrap(), "delivery.dlq")) {
+            dead = reader.readUntil(r -> r.stream().anyMatch(c -> key.equals(c.key())), VISIBLE).stream()
+                    .filter(c -> key.equals(c.key())).findFirst().orElseThrow();
+        }
+        assertThat(dead.value()).isEqualTo(garbage);
+        assertThat(TopicReader.header(dead, "__streams.errors.topic")).isEqualTo("order.events");
+        assertThat(TopicReader.header(dead, "__streams.errors.partition")).isEqualTo(String.valueOf(sent.partition()));
+        assertThat(TopicReader.header(dead, "__streams.errors.offset")).isEqualTo(String.valueOf(sent.offset()));
+        assertThat(TopicReader.header(dead, "dlq.stage")).isEqualTo("decode");
+        assertThat(TopicReader.header(dead, "dlq.reason")).contains("UnknownMagicByteException");
+
+        String orderId = Api.placeOrder(settings.orderApiUrl(), "c-after-dlq");
+        assertThat(getUntil(delivery(orderId), r -> hasStatus(r, "AWAITING_COURIER"), VISIBLE).status())
+                .isEqualTo(200);
+    }
+
     private static double duplicatesDropped() {
         Api.Reply metric = Api.get(settings.deliveryUrl() + "/actuator/metrics/delivery.duplicates.dropped");
         return metric.status() == 200 ? metric.json().get("measurements").get(0).get("value").asDouble() : 0;

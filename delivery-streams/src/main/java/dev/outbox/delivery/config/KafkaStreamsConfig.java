@@ -5,6 +5,7 @@ import dev.outbox.delivery.health.KafkaStreamsState;
 import dev.outbox.delivery.metrics.DeliveryMetrics;
 import dev.outbox.serde.SchemaRegistryClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Properties;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -75,9 +76,13 @@ public class KafkaStreamsConfig {
                     topology.addTo(springTopology);
                 }
             });
+            // Streams' own dead-letter queue, with the handler that keeps an unreachable registry from dead-lettering
+            Properties streamsConfig = factoryBean.getStreamsConfiguration();
+            streamsConfig.putAll(topology.errorHandling());
+            factoryBean.setStreamsConfiguration(streamsConfig);
             factoryBean.setStateListener(state);
-            // a record that fails is dead-lettered inside the topology; what still escapes is Streams' own trouble
-            // (broker, registry for outputs, disk), which a fresh thread retrying from the last commit may get past
+            // a record that fails is dead-lettered by Streams' handlers; what still escapes is what is not the
+            // record's fault (broker, registry, disk), which a fresh thread retrying from the last commit may get past
             factoryBean.setStreamsUncaughtExceptionHandler(e -> {
                 log.error("Kafka Streams thread failed; replacing it (processing resumes from the last commit)", e);
                 return StreamThreadExceptionResponse.REPLACE_THREAD;

@@ -18,10 +18,12 @@ import org.slf4j.LoggerFactory;
  * id as its key, so a re-sent event always comes back to the same partition, hence to this task's store.
  *
  * <p>Times are wall-clock, not record timestamps: "seen within the last N days" should not depend on what
- * timestamp the connector put on a record. The id is recorded only after the record was processed downstream, so a
- * record that failed (and went to the dead-letter topic) is not remembered, and can be replayed once fixed. A record
- * held back downstream (it came before an earlier event of its order) counts as processed; should it be
- * dead-lettered later (its gap timed out), the processor that held it forgets its id ({@link SeenEventIds#forget}).
+ * timestamp the connector put on a record. The id is recorded as the record is passed on. A downstream failure does
+ * not come back here (Kafka Streams hands it to its processing exception handler at the node that threw, which
+ * dead-letters the record and returns normally), so the processor that fails on a record forgets its id
+ * ({@link SeenEventIds#forget}): a record on the dead-letter topic was not processed, and its replay must pass. A
+ * record held back downstream (it came before an earlier event of its order) counts as processed; should it be
+ * dead-lettered later (its gap timed out), the processor that held it forgets its id too.
  */
 public final class DeduplicateByEventId<K, V> implements Processor<K, V, K, V> {
 
@@ -55,7 +57,7 @@ public final class DeduplicateByEventId<K, V> implements Processor<K, V, K, V> {
             log.debug("Dropping duplicate event {} (order {}), first seen at {}", eventId, record.key(), firstSeen);
             return;
         }
-        context.forward(record);
         seen.remember(eventId, now);
+        context.forward(record);
     }
 }

@@ -34,6 +34,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -124,22 +125,47 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
         context.schedule(gapCheckInterval, PunctuationType.WALL_CLOCK_TIME, this::applyOverdueEvents);
     }
 
+    /**
+     * Applies an order event or decides a command. What throws here goes to Kafka Streams' processing exception
+     * handler, which dead-letters the record (see {@code DeadLetterHandler}); an order event's id is forgotten first,
+     * since the dedup step recorded it when it passed the event on, and a replay must not be dropped as a duplicate.
+     * The work before the first write is what can fail on the record, so a record that fails has written nothing.
+     */
     @Override
     public void process(Record<String, DeliveryInput> record) {
         DeliveryInput input = record.value();
         try (TraceContext.Scope ignored = input.trace().inMdc()) {
             if (input instanceof OrderEventReceived received) {
-                onOrderEvent(record.key(), received);
+                try {
+                    requireKeyIsOrderId(record.key(), received.event().orderId().toString(), received.event().type());
+                    onOrderEvent(record, received);
+                } catch (RuntimeException e) {
+                    seenEventIds.forget(received.event().eventId().toString(), context.currentSystemTimeMs());
+                    throw e;
+                }
             } else if (input instanceof CommandReceived received) {
+                requireKeyIsOrderId(record.key(), received.command().getOrderId().toString(), "DeliveryCommand");
                 onCommand(record.key(), received);
             }
+        }
+    }
+
+    /** A record keyed by something else than its order id would land in the wrong partition: poison. */
+    private static void requireKeyIsOrderId(String key, String orderId, String type) {
+        if (key == null) {
+            throw new IllegalArgumentException("record has no key (the order id)");
+        }
+        if (!orderId.equals(key)) {
+            throw new IllegalArgumentException(type + " of order " + orderId + " has key '" + key
+                    + "'; the key must be the order id");
         }
     }
 
     // ---------------------------------------------------------------------------------------------------------------
     // order events
 
-    private void onOrderEvent(String orderId, OrderEventReceived received) {
+    private void onOrderEvent(Record<String, DeliveryInput> record, OrderEventReceived received) {
+        String orderId = record.key();
         OrderEvent event = received.event();
         DeliveryView view = deliveries.get(orderId);
         switch (delivery.fit(view, event)) {
@@ -150,7 +176,8 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
             }
             case EARLY -> {
                 pending.put(PendingOrderEvent.key(orderId, event.sequence()),
-                        new PendingOrderEvent(received.original(), event.sequence(), context.currentSystemTimeMs()));
+                        new PendingOrderEvent(original(record, received), event.sequence(),
+                                context.currentSystemTimeMs()));
                 metrics.buffered();
                 log.info("Holding back {} #{} of order {}: waiting for {}", event.type(), event.sequence(), orderId,
                         view == null ? "OrderPlaced" : "sequence " + (view.getOrderSequence() + 1));
@@ -432,6 +459,16 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
         for (Output output : prepared.outputs()) {
             context.forward(output.record(), output.child());
         }
+    }
+
+    /** The record as it was consumed: the key is the order id's UTF-8 bytes, the value the Avro bytes decoded. */
+    private OriginalRecord original(Record<String, DeliveryInput> record, OrderEventReceived received) {
+        RecordMetadata metadata = context.recordMetadata().orElse(null);
+        return new OriginalRecord(record.key().getBytes(StandardCharsets.UTF_8), received.value(), record.headers(),
+                metadata == null ? null : metadata.topic(),
+                metadata == null ? -1 : metadata.partition(),
+                metadata == null ? -1 : metadata.offset(),
+                record.timestamp());
     }
 
     private static String eventIdHeader(OriginalRecord original) {

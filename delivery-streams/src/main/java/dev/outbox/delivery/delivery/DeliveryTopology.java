@@ -4,11 +4,8 @@ import dev.outbox.delivery.dedup.DeduplicateByEventId;
 import dev.outbox.delivery.dedup.SeenEventIds;
 import dev.outbox.delivery.delivery.DeliveryInput.CommandReceived;
 import dev.outbox.delivery.delivery.DeliveryInput.OrderEventReceived;
-import dev.outbox.delivery.dlq.DecodeOrDeadLetter;
-import dev.outbox.delivery.dlq.OriginalRecord;
+import dev.outbox.delivery.dlq.DeadLetterHandler;
 import dev.outbox.delivery.metrics.DeliveryMetrics;
-import dev.outbox.delivery.trace.TraceContext;
-import dev.outbox.events.delivery.DeliveryCommand;
 import dev.outbox.events.delivery.DeliveryCommandResult;
 import dev.outbox.events.delivery.DeliveryView;
 import dev.outbox.serde.AvroSerdeConfig;
@@ -18,9 +15,9 @@ import dev.outbox.serde.SchemaRegistryClient;
 import dev.outbox.serde.SpecificAvroSerde;
 import java.time.Duration;
 import java.util.Map;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -29,20 +26,23 @@ import org.apache.kafka.streams.state.Stores;
  * The delivery projection's Kafka Streams topology, in one place:
  *
  * <pre>
- *  order.events ──────▶ decode-order-events ──▶ deduplicate-order-events ──┐
- *                         │                      [order-event-ids]          ▼
- *  delivery.commands ─▶ decode-delivery-commands ─────────────────────▶ deliveries ──▶ delivery.events
- *                         │                                             [deliveries]  ─▶ delivery.status
- *                         │                                   [pending-order-events]  ─▶ delivery.command-results
- *                         │                             [delivery-command-decisions]
- *                         ▼                                                  │
- *                    delivery.dlq ◀──────────────────────────────────────────┘ (held-back events that never apply)
+ *  order.events ──────▶ deduplicate-order-events ──┐
+ *                         [order-event-ids]          ▼
+ *  delivery.commands ─────────────────────────▶ deliveries ──▶ delivery.events
+ *                                               [deliveries]  ─▶ delivery.status
+ *                                     [pending-order-events]  ─▶ delivery.command-results
+ *                               [delivery-command-decisions]
+ *                                                    │
+ *                    delivery.dlq ◀──────────────────┘ (held-back events that never apply)
  * </pre>
  *
- * <p>Undecodable records, and records whose processing throws, go from the decode steps to {@code delivery.dlq}.
+ * <p>The sources decode (see {@link DeliveryInput}). A record that cannot be decoded, or whose processing throws, goes
+ * to {@code delivery.dlq} through Kafka Streams' own dead-letter queue, configured by {@link #errorHandling} (see
+ * {@link DeadLetterHandler}); the deliveries processor dead-letters only the held-back events, which are not the
+ * record being processed when they fail.
  *
- * <p>The Processor API rather than the DSL, because the shape is one stateful decision with several outputs: a
- * decode step that either forwards or dead-letters, and one processor owning the store that both inputs feed (see
+ * <p>The Processor API rather than the DSL, because the shape is one stateful decision with several outputs: one
+ * processor owning the store that both inputs feed (see
  * {@link DeliveryProcessor} for why that is the join). Everything sits in a single sub-topology, so Streams checks
  * that the two input topics have the same number of partitions and runs each partition pair in one task.
  */
@@ -55,8 +55,6 @@ public final class DeliveryTopology {
 
     static final String ORDER_EVENTS_SOURCE = "order-events";
     static final String COMMANDS_SOURCE = "delivery-commands";
-    static final String DECODE_ORDER_EVENTS = "decode-order-events";
-    static final String DECODE_COMMANDS = "decode-delivery-commands";
     static final String DEDUPLICATE = "deduplicate-order-events";
     static final String DELIVERIES = "deliveries";
     static final String EVENTS_SINK = "delivery-events-sink";
@@ -99,6 +97,14 @@ public final class DeliveryTopology {
         this.delivery = delivery;
     }
 
+    /**
+     * The Streams settings the topology needs besides the application's: the dead-letter queue on the dead-letter
+     * topic, with {@link DeadLetterHandler} as the deserialization and processing exception handler.
+     */
+    public Map<String, Object> errorHandling() {
+        return DeadLetterHandler.config(settings.topics().deadLetters(), metrics);
+    }
+
     public Topology build() {
         Topology topology = new Topology();
         addTo(topology);
@@ -123,21 +129,16 @@ public final class DeliveryTopology {
         DeliveryProcessor.Outputs outputs = new DeliveryProcessor.Outputs(EVENTS_SINK, STATUS_SINK, RESULTS_SINK,
                 DEAD_LETTER_SINK);
 
-        // 1. sources read raw bytes; decoding happens in the topology, so a bad record can be dead-lettered
-        topology.addSource(ORDER_EVENTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+        // 1. the sources decode; what does not decode goes to Streams' dead-letter queue (see errorHandling())
+        topology.addSource(ORDER_EVENTS_SOURCE, new StringDeserializer(), DeliveryInput.orderEvents(avroDeserializer),
                 topics.orderEvents());
-        topology.addSource(COMMANDS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+        topology.addSource(COMMANDS_SOURCE, new StringDeserializer(), DeliveryInput.commands(avroDeserializer),
                 topics.commands());
-
-        topology.addProcessor(DECODE_ORDER_EVENTS, () -> new DecodeOrDeadLetter<>(avroDeserializer,
-                DeliveryTopology::orderEvent, DEDUPLICATE, DEAD_LETTER_SINK, metrics), ORDER_EVENTS_SOURCE);
-        topology.addProcessor(DECODE_COMMANDS, () -> new DecodeOrDeadLetter<>(avroDeserializer,
-                DeliveryTopology::command, DELIVERIES, DEAD_LETTER_SINK, metrics), COMMANDS_SOURCE);
 
         // 2. drop order events already seen (Debezium is at-least-once)
         topology.addProcessor(DEDUPLICATE, () -> new DeduplicateByEventId<String, OrderEventReceived>(
                 ORDER_EVENT_IDS_STORE, settings.dedupRetention(), e -> e.event().eventId().toString(), metrics),
-                DECODE_ORDER_EVENTS);
+                ORDER_EVENTS_SOURCE);
         topology.addStateStore(Stores.windowStoreBuilder(
                         Stores.persistentWindowStore(ORDER_EVENT_IDS_STORE, settings.dedupRetention(),
                                 settings.dedupRetention(), false),
@@ -149,8 +150,8 @@ public final class DeliveryTopology {
                 PENDING_ORDER_EVENTS_STORE, settings.gapTimeout(), settings.gapCheckInterval(), avroDeserializer,
                 new SeenEventIds(ORDER_EVENT_IDS_STORE, settings.dedupRetention()),
                 new DecidedCommands(COMMAND_DECISIONS_STORE, settings.commandRetention(), resultSerde), outputs,
-                metrics), DEDUPLICATE, DECODE_COMMANDS);
-        // the deliveries processor forgets the ids of held-back events it dead-letters, so they can be replayed
+                metrics), DEDUPLICATE, COMMANDS_SOURCE);
+        // the deliveries processor forgets the ids of events it fails on or dead-letters, so they can be replayed
         topology.connectProcessorAndStateStores(DELIVERIES, ORDER_EVENT_IDS_STORE);
         // caching off: interactive queries and the next record see each write at once (no cache to flush)
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DELIVERIES_STORE),
@@ -170,30 +171,6 @@ public final class DeliveryTopology {
         topology.addSink(STATUS_SINK, topics.status(), keys, avroSerializer, DELIVERIES);
         topology.addSink(RESULTS_SINK, topics.commandResults(), keys, avroSerializer, DELIVERIES);
         topology.addSink(DEAD_LETTER_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
-                DECODE_ORDER_EVENTS, DECODE_COMMANDS, DELIVERIES);
-    }
-
-    private static OrderEventReceived orderEvent(String key, Object payload, OriginalRecord original) {
-        OrderEvent event = OrderEvent.of(payload);
-        requireKeyIsOrderId(key, event.orderId().toString(), event.type());
-        return new OrderEventReceived(event, TraceContext.fromHeaders(original.headers()), original);
-    }
-
-    private static CommandReceived command(String key, Object payload, OriginalRecord original) {
-        if (!(payload instanceof DeliveryCommand command)) {
-            throw new IllegalArgumentException("not a DeliveryCommand: "
-                    + (payload == null ? "null" : payload.getClass().getName()));
-        }
-        requireKeyIsOrderId(key, command.getOrderId().toString(), "DeliveryCommand");
-        TraceContext trace = TraceContext.of(command.getTraceparent());
-        return new CommandReceived(command, trace.isPresent() ? trace : TraceContext.fromHeaders(original.headers()));
-    }
-
-    /** A record keyed by something else than its order id would land in the wrong partition: poison. */
-    private static void requireKeyIsOrderId(String key, String orderId, String type) {
-        if (!orderId.equals(key)) {
-            throw new IllegalArgumentException(type + " of order " + orderId + " has key '" + key
-                    + "'; the key must be the order id");
-        }
+                DELIVERIES);
     }
 }

@@ -569,6 +569,25 @@ class DeliveryTopologyTest {
         }
 
         @Test
+        void anOrderEventWhoseProcessingFailedIsProcessedWhenReplayedNotDroppedAsADuplicate() {
+            java.util.concurrent.atomic.AtomicInteger applied = new java.util.concurrent.atomic.AtomicInteger();
+            // the first OrderPlaced cannot be published (a bug, since fixed); the replay can
+            try (TopologyHarness broken = new TopologyHarness(
+                    new UnpublishableDecisions(sequence -> applied.getAndIncrement() == 0))) {
+                broken.orderEvent(placed(orderId));
+                assertThat(broken.view(orderId)).isNull();
+                TestRecord<byte[], byte[]> dead = broken.deadLetters().get(0);
+                assertThat(header(dead.headers(), DeadLetters.STAGE)).isEqualTo(DeadLetters.STAGE_PROCESS);
+
+                broken.rawOrderEvent(dead.key(), dead.value(), new RecordHeaders(dead.headers().toArray()));
+
+                assertThat(broken.view(orderId).getStatus()).isEqualTo(DeliveryStatus.AWAITING_COURIER);
+                assertThat(broken.deadLetters()).isEmpty();
+                assertThat(broken.count(DeliveryMetrics.DUPLICATES_DROPPED)).isZero();
+            }
+        }
+
+        @Test
         void aHeldBackEventWhoseDecisionCannotBePublishedIsDeadLetteredAloneAndWritesNothing() {
             try (TopologyHarness broken = new TopologyHarness(new UnpublishableDecisions(sequence -> sequence == 3))) {
                 broken.orderEvent(placed(orderId));

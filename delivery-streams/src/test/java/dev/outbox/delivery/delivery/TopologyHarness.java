@@ -78,10 +78,16 @@ final class TopologyHarness implements AutoCloseable {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "delivery-streams-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // at-least-once here, exactly-once in the app: under exactly_once_v2 TopologyTestDriver clears its mock
+        // producer's uncommitted sends before processing each record (MockProducer.clear()), which drops the
+        // dead-letter record Streams writes for a record that does not deserialize (it is sent while the record is
+        // enqueued, in the transaction the next commit closes). DeliveryPipelineIT shows that record committed on a
+        // real broker under exactly-once.
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         DeliveryTopology topology = new DeliveryTopology(settings, registry, new DeliveryMetrics(meters), delivery);
+        props.putAll(topology.errorHandling());
         driver = new TopologyTestDriver(topology.build(), props, START);
 
         // what the order API / Debezium and the command endpoint write: Avro, one subject per record type
