@@ -16,7 +16,7 @@ const counts = {};
 let countsComplete = true;
 let selected = null;      // order id shown in the detail panel
 const pending = new Map(); // order id -> accepted at (placed here, not on the board yet)
-const awaitingCancel = new Set(); // orders whose cancellation this page sent and waits to see decided
+const cancels = new Map(); // order id -> {response, outcome}: a cancellation this page sent, and how it ended
 const seen = new Set();   // eventId/cause of changes already applied
 let lastParts = {};
 let connected = false;
@@ -35,9 +35,9 @@ function buildColumns() {
       `<h2 id="title-${status}"><span>${LABELS[status]}</span><span class="count" id="count-${status}" aria-label="count">…</span></h2>` +
       `<p class="note" id="note-${status}" role="status"></p>` +
       `<ol id="col-${status}" aria-label="${LABELS[status]} orders"></ol>` +
-      `<div class="pager"><button type="button" id="prev-${status}" disabled>‹ Prev</button>` +
+      `<div class="pager"><button type="button" id="prev-${status}" aria-label="Previous page of ${LABELS[status]}" disabled>‹</button>` +
       `<span id="page-${status}">page 1</span>` +
-      `<button type="button" id="next-${status}" disabled>Next ›</button></div>`;
+      `<button type="button" id="next-${status}" aria-label="Next page of ${LABELS[status]}" disabled>›</button></div>`;
     root.appendChild(section);
     columns[status] = { list: null, after: null, cursors: [], next: null };
     columns[status].list = section.querySelector('ol');
@@ -153,14 +153,13 @@ function applyChange(c) {
     if (card && !card.querySelector('.flag')) {
       card.insertAdjacentHTML('beforeend', '<span class="flag">rejected change</span>');
     }
-    if (awaitingCancel.delete(c.orderId) && selected === c.orderId) {
-      answer($('action-answer'), false, 'Refused by the delivery: ' + (c.note || 'the cancellation came too late') + '.');
-    }
-  } else {
-    if (c.cause === 'OrderCancelled' && awaitingCancel.delete(c.orderId) && selected === c.orderId) {
-      answer($('action-answer'), true, 'The delivery applied the cancellation: the order is now ' + LABELS[c.to] + '.');
-    }
-    if (c.from !== c.to) move(c);
+  } else if (c.from !== c.to) {
+    move(c);
+  }
+  const cancel = cancels.get(c.orderId);
+  if (cancel && c.cause === 'OrderCancelled') {
+    cancel.outcome = c;
+    renderCancel(c.orderId);
   }
   if (selected === c.orderId) scheduleDetailRefresh();
 }
@@ -247,7 +246,7 @@ function renderPipeline(p) {
 function renderLatency(h) {
   $('latency-window').textContent = h.windowSeconds;
   $('latency-summary').textContent = h.count === 0 ? 'No orders in this window.' :
-    `${h.count.toLocaleString('en')} orders; p50 ${bound(h.p50Ms)}, p99 ${bound(h.p99Ms)}, max ${h.maxMs} ms.`;
+    `${h.count.toLocaleString('en')} order${h.count === 1 ? '' : 's'}; p50 ${bound(h.p50Ms)}, p99 ${bound(h.p99Ms)}, max ${h.maxMs} ms.`;
   const max = Math.max(1, ...h.buckets.map((b) => b.count));
   const body = $('latency').querySelector('tbody');
   body.replaceChildren(...h.buckets.map((b) => {
@@ -365,6 +364,24 @@ async function act(label, url, body) {
   }
 }
 
+// A cancellation goes to the order API, which accepts it (the order is not cancelled yet); the delivery then applies
+// it, or records it as rejected when it comes too late (after pickup). Both answers are shown, in that order.
+function renderCancel(orderId) {
+  const cancel = cancels.get(orderId);
+  if (!cancel || !cancel.response || selected !== orderId) return;
+  const api = 'The order API accepted the cancellation (' + cancel.response.status + ')';
+  const c = cancel.outcome;
+  if (!c) {
+    answer($('action-answer'), null, api + '. Waiting for the delivery to decide…');
+  } else if (c.rejected) {
+    answer($('action-answer'), false, api + ', but the delivery refused it: ' + (c.note || 'it came too late') + '.');
+    cancels.delete(orderId);
+  } else {
+    answer($('action-answer'), true, api + ' and the delivery applied it: the order is now ' + LABELS[c.to] + '.');
+    cancels.delete(orderId);
+  }
+}
+
 function answerText(status, body) {
   if (status === 202) return 'accepted (202): the delivery decided it' + (body && LABELS[body.status] ? ', now ' + LABELS[body.status] : '') + '.';
   if (status >= 200 && status < 300) return 'accepted (' + status + ').';
@@ -395,12 +412,14 @@ function wireActions() {
   $('action-fail').addEventListener('click', () => act('Report failed attempt', base() + '/failed-attempts', { reason: $('fail-reason').value }));
   $('action-cancel').addEventListener('click', async () => {
     const orderId = selected;
-    awaitingCancel.add(orderId);
+    const cancel = { response: null, outcome: null };
+    cancels.set(orderId, cancel); // before sending: the delivery's decision may arrive before the API's answer
     const response = await act('Cancel order', '/board/api/orders/' + orderId + '/cancel', { reason: $('cancel-reason').value });
-    if (response && response.ok && awaitingCancel.has(orderId) && selected === orderId) {
-      answer($('action-answer'), null, 'The order API accepted the cancellation (' + response.status + '). Waiting for the delivery to decide…');
-    } else if (!response || !response.ok) {
-      awaitingCancel.delete(orderId);
+    if (response && response.ok) {
+      cancel.response = response;
+      renderCancel(orderId);
+    } else {
+      cancels.delete(orderId);
     }
   });
   $('detail-close').addEventListener('click', () => {

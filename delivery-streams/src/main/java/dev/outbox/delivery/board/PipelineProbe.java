@@ -233,9 +233,9 @@ public class PipelineProbe implements SmartLifecycle {
         try {
             response = get(url, null);
         } catch (Exception e) {
-            return new Part("connect", name, State.DOWN, "Kafka Connect is down (not reachable at "
-                    + board.connectUrl() + ": " + describe(e) + "). Orders are still accepted and kept in the "
-                    + "database's binlog; new orders will appear here when Connect returns.");
+            return new Part("connect", name, State.DOWN, "Not reachable at " + board.connectUrl() + " ("
+                    + describe(e) + "). Orders are still accepted and kept in the database's binlog; new orders "
+                    + "will appear here when Connect returns.");
         }
         if (response.statusCode() == 404) {
             return new Part("connect", name, State.DOWN, "connector " + board.connector()
@@ -394,7 +394,7 @@ public class PipelineProbe implements SmartLifecycle {
         }
         String message = cause.getMessage();
         String type = cause.getClass().getSimpleName();
-        if (cause instanceof java.net.ConnectException) {
+        if (cause instanceof java.net.ConnectException || cause instanceof java.nio.channels.ClosedChannelException) {
             return "connection refused";
         }
         if (cause instanceof java.net.http.HttpTimeoutException || cause instanceof java.util.concurrent.TimeoutException) {
