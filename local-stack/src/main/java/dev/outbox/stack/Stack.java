@@ -365,6 +365,9 @@ public final class Stack implements AutoCloseable {
                 "DELIVERY_TOPICS_REPLICATION_FACTOR", Integer.toString(settings.kafkaReplicationFactor()),
                 "OUTBOX_SCHEMA_REGISTRY_USER_INFO", registryAccounts.writerUserInfo(),
                 "SPRING_KAFKA_STREAMS_STATE_DIR", settings.stateDir().resolve(name).resolve("streams").toString(),
+                // the board shows these parts' state and proxies its order actions to the order API
+                "BOARD_ORDER_API_URL", settings.orderApiUrl(),
+                "BOARD_CONNECT_URL", settings.connectUrl(),
                 "OUTBOX_SCHEMA_REGISTRY_URL", settings.registryUrl()), List.of(), listener);
     }
 
@@ -503,10 +506,11 @@ public final class Stack implements AutoCloseable {
         double infra = stack.seconds.entrySet().stream().filter(e -> Part.INFRASTRUCTURE.contains(e.getKey()))
                 .mapToDouble(Map.Entry::getValue).max().orElse(0);
         System.out.printf("%nStack ready in %.1f s (slowest infrastructure part %.1f s).%n", total, infra);
+        // the URLs first, the board's at their head: the demo order below can then be watched arriving on it
+        printUrls(settings, !infraOnly);
         if (demo && !infraOnly) {
             Demo.placeOrder(settings, System.out);
         }
-        printUrls(settings, !infraOnly);
         if (detach) {
             System.out.println("\nRunning in the background. Stop with: ./stack stop");
             return;
@@ -522,6 +526,7 @@ public final class Stack implements AutoCloseable {
     static void printUrls(StackSettings s, boolean apps) {
         System.out.println();
         if (apps) {
+            System.out.println("  delivery board     " + s.deliveryUrl() + "/   (open it in a browser)");
             System.out.println("  order-api          " + s.orderApiUrl() + "/orders   (OpenAPI: " + s.orderApiUrl() + "/v3/api-docs)");
             System.out.println("  delivery-streams   " + s.deliveryUrl() + "/deliveries");
         }

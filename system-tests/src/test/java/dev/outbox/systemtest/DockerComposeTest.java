@@ -132,7 +132,7 @@ class DockerComposeTest {
         assertThat(names(services.get("order-api").get("environment"))).contains("SPRING_R2DBC_URL",
                 "SPRING_FLYWAY_URL", "OUTBOX_SCHEMA_REGISTRY_URL");
         assertThat(names(services.get("delivery-streams").get("environment"))).contains(
-                "SPRING_KAFKA_BOOTSTRAP_SERVERS", "OUTBOX_SCHEMA_REGISTRY_URL");
+                "SPRING_KAFKA_BOOTSTRAP_SERVERS", "OUTBOX_SCHEMA_REGISTRY_URL", "BOARD_ORDER_API_URL", "BOARD_CONNECT_URL");
         assertThat(HOME.resolve("Dockerfile")).exists();
     }
 

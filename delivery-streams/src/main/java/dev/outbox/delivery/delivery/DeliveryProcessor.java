@@ -91,6 +91,7 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
     private final Deserializer<Object> orderEventDeserializer;
     private final SeenEventIds seenEventIds;
     private final DecidedCommands decidedCommands;
+    private final StatusIndex statusIndex;
     private final Outputs outputs;
     private final DeliveryMetrics metrics;
 
@@ -100,8 +101,9 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
 
     public DeliveryProcessor(Delivery delivery, String deliveriesStore, String pendingStore, Duration gapTimeout,
                              Duration gapCheckInterval, Deserializer<Object> orderEventDeserializer,
-                             SeenEventIds seenEventIds, DecidedCommands decidedCommands, Outputs outputs,
-                             DeliveryMetrics metrics) {
+                             SeenEventIds seenEventIds, DecidedCommands decidedCommands, StatusIndex statusIndex,
+                             Outputs outputs, DeliveryMetrics metrics) {
+        this.statusIndex = statusIndex;
         this.delivery = delivery;
         this.deliveriesStore = deliveriesStore;
         this.pendingStore = pendingStore;
@@ -121,6 +123,7 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
         this.pending = context.getStateStore(pendingStore);
         seenEventIds.init(context);
         decidedCommands.init(context);
+        statusIndex.init(context, deliveries);
         // wall-clock, not stream time: a gap must time out even when no further records arrive
         context.schedule(gapCheckInterval, PunctuationType.WALL_CLOCK_TIME, this::applyOverdueEvents);
     }
@@ -451,7 +454,13 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
     /** ... and, for a command, remembers it as decided (already serialised: only Streams' own errors remain). */
     private void write(Prepared prepared, String commandId, byte[] decided, long now) {
         if (prepared.decision().viewChanged()) {
-            deliveries.put(prepared.orderId(), prepared.decision().view());
+            DeliveryView view = prepared.decision().view();
+            deliveries.put(prepared.orderId(), view);
+            List<StatusTransition> added = prepared.decision().newHistory();
+            if (!added.isEmpty()) {
+                statusIndex.moved(prepared.orderId(), added.get(0).getFrom(), view.getStatus(),
+                        view.getUpdatedAt().toEpochMilli());
+            }
         }
         if (commandId != null) {
             decidedCommands.remember(commandId, decided, now);

@@ -30,7 +30,8 @@ import org.apache.kafka.streams.state.Stores;
  *                         [order-event-ids]          ▼
  *  delivery.commands ─────────────────────────▶ deliveries ──▶ delivery.events
  *                                               [deliveries]  ─▶ delivery.status
- *                                     [pending-order-events]  ─▶ delivery.command-results
+ *                                     [deliveries-by-status]  ─▶ delivery.command-results
+ *                                     [pending-order-events]
  *                               [delivery-command-decisions]
  *                                                    │
  *                    delivery.dlq ◀──────────────────┘ (held-back events that never apply)
@@ -52,6 +53,8 @@ public final class DeliveryTopology {
     public static final String PENDING_ORDER_EVENTS_STORE = "pending-order-events";
     public static final String ORDER_EVENT_IDS_STORE = "order-event-ids";
     public static final String COMMAND_DECISIONS_STORE = "delivery-command-decisions";
+    /** The deliveries by status, for pages of one status and counts (see {@link StatusIndex}). */
+    public static final String STATUS_INDEX_STORE = "deliveries-by-status";
 
     static final String ORDER_EVENTS_SOURCE = "order-events";
     static final String COMMANDS_SOURCE = "delivery-commands";
@@ -149,8 +152,8 @@ public final class DeliveryTopology {
         topology.addProcessor(DELIVERIES, () -> new DeliveryProcessor(delivery, DELIVERIES_STORE,
                 PENDING_ORDER_EVENTS_STORE, settings.gapTimeout(), settings.gapCheckInterval(), avroDeserializer,
                 new SeenEventIds(ORDER_EVENT_IDS_STORE, settings.dedupRetention()),
-                new DecidedCommands(COMMAND_DECISIONS_STORE, settings.commandRetention(), resultSerde), outputs,
-                metrics), DEDUPLICATE, COMMANDS_SOURCE);
+                new DecidedCommands(COMMAND_DECISIONS_STORE, settings.commandRetention(), resultSerde),
+                new StatusIndex(STATUS_INDEX_STORE), outputs, metrics), DEDUPLICATE, COMMANDS_SOURCE);
         // the deliveries processor forgets the ids of events it fails on or dead-letters, so they can be replayed
         topology.connectProcessorAndStateStores(DELIVERIES, ORDER_EVENT_IDS_STORE);
         // caching off: interactive queries and the next record see each write at once (no cache to flush)
@@ -158,6 +161,8 @@ public final class DeliveryTopology {
                 Serdes.String(), viewSerde).withCachingDisabled(), DELIVERIES);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_ORDER_EVENTS_STORE),
                 Serdes.String(), new PendingOrderEvent.StoreSerde()).withCachingDisabled(), DELIVERIES);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATUS_INDEX_STORE),
+                Serdes.String(), Serdes.Long()).withCachingDisabled(), DELIVERIES);
         // decided command ids with their results: a retried command is answered, not decided again
         topology.addStateStore(Stores.windowStoreBuilder(
                         Stores.persistentWindowStore(COMMAND_DECISIONS_STORE, settings.commandRetention(),

@@ -6,7 +6,9 @@ import dev.outbox.events.delivery.DeliveryStatusChanged;
 import dev.outbox.events.delivery.DeliveryView;
 import dev.outbox.events.delivery.StatusTransition;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON shapes of the query API: plain records mapped from the Avro view, so the API does not change shape with
@@ -35,6 +37,23 @@ public final class DeliveryJson {
 
     /** A page of deliveries; {@code next} is the cursor ({@code after}) for the next page, null on the last. */
     public record Page(List<Delivery> items, String next) {
+    }
+
+    /**
+     * How many deliveries there are of each status; {@code complete} is false when part of the store could not be
+     * counted (an instance that did not answer, a partition not indexed yet).
+     */
+    public record Counts(Map<String, Long> byStatus, boolean complete) {
+
+        static Counts sum(List<Counts> parts) {
+            Map<String, Long> sum = new LinkedHashMap<>();
+            boolean complete = true;
+            for (Counts part : parts) {
+                part.byStatus().forEach((status, count) -> sum.merge(status, count, Long::sum));
+                complete &= part.complete();
+            }
+            return new Counts(sum, complete);
+        }
     }
 
     /** First SSE event: where the delivery stands now. */

@@ -3,6 +3,7 @@ package dev.outbox.delivery.query;
 import dev.outbox.delivery.config.DeliveryProperties;
 import dev.outbox.delivery.config.Instance;
 import dev.outbox.delivery.delivery.DeliveryTopology;
+import dev.outbox.delivery.delivery.StatusIndex;
 import dev.outbox.delivery.web.Headers;
 import dev.outbox.delivery.web.Problems;
 import dev.outbox.events.delivery.DeliveryStatus;
@@ -11,7 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serializer;
@@ -274,23 +277,131 @@ public class DeliveryQueries {
     /** The page from this instance's active stores only. */
     public DeliveryJson.Page listLocal(DeliveryStatus status, String after, int limit) {
         KafkaStreams streams = streams();
+        TreeSet<Integer> partitions = localActivePartitions(streams);
+        List<DeliveryJson.Page> pages = new ArrayList<>();
+        try {
+            for (int partition : partitions) {
+                ReadOnlyKeyValueStore<String, DeliveryView> store = streams.store(StoreQueryParameters
+                        .fromNameAndType(STORE, QueryableStoreTypes.<String, DeliveryView>keyValueStore())
+                        .withPartition(partition));
+                ReadOnlyKeyValueStore<String, Long> index = status == null ? null : indexOf(streams, partition);
+                pages.add(index != null && index.get(StatusIndex.READY_KEY) != null
+                        ? indexed(index, store, status, after, limit)
+                        : scan(store, status, after, limit));
+            }
+        } catch (InvalidStateStoreException e) {
+            throw notQueryable("a partition of the deliveries store on " + self.id() + " is not queryable right now");
+        }
+        return merge(pages, limit);
+    }
+
+    /**
+     * How many deliveries there are of each status, summed over every instance's active partitions. {@code complete}
+     * is false while a partition is not indexed yet (right after an upgrade) or an instance could not be asked.
+     */
+    public Mono<DeliveryJson.Counts> counts() {
+        return Mono.defer(() -> {
+            Collection<StreamsMetadata> instances;
+            try {
+                instances = streams().streamsMetadataForStore(STORE);
+            } catch (InvalidStateStoreException | IllegalStateException e) {
+                return Mono.error(notQueryable("Kafka Streams is not running: " + e.getMessage()));
+            }
+            if (instances.isEmpty()) {
+                return Mono.error(notQueryable("no instance hosts the deliveries store right now"));
+            }
+            return Flux.fromIterable(instances)
+                    .flatMap(instance -> self.is(instance.hostInfo())
+                            ? Mono.fromCallable(this::countsLocal)
+                            : fetchCounts(instance.hostInfo()))
+                    .collectList()
+                    .map(DeliveryJson.Counts::sum);
+        });
+    }
+
+    /** The counts of this instance's active partitions, from the status index: a few gets per partition. */
+    public DeliveryJson.Counts countsLocal() {
+        KafkaStreams streams = streams();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (DeliveryStatus status : DeliveryStatus.values()) {
+            counts.put(status.name(), 0L);
+        }
+        boolean complete = true;
+        try {
+            for (int partition : localActivePartitions(streams)) {
+                ReadOnlyKeyValueStore<String, Long> index = indexOf(streams, partition);
+                for (DeliveryStatus status : DeliveryStatus.values()) {
+                    Long count = StatusIndex.count(index, status);
+                    if (count == null) {
+                        complete = false;
+                    } else {
+                        counts.merge(status.name(), count, Long::sum);
+                    }
+                }
+            }
+        } catch (InvalidStateStoreException e) {
+            throw notQueryable("a partition of the status index on " + self.id() + " is not queryable right now");
+        }
+        return new DeliveryJson.Counts(counts, complete);
+    }
+
+    private Mono<DeliveryJson.Counts> fetchCounts(HostInfo host) {
+        return client.get()
+                .uri(uri -> uri.scheme("http").host(host.host()).port(host.port()).path("/deliveries/counts")
+                        .queryParam("local", true).build())
+                .header(Headers.ROUTED_BY, self.id())
+                .retrieve()
+                .bodyToMono(DeliveryJson.Counts.class)
+                .timeout(forwardTimeout)
+                .onErrorResume(e -> {
+                    log.info("Instance {} could not count its deliveries: {}", Instance.id(host), e.toString());
+                    return Mono.just(new DeliveryJson.Counts(Map.of(), false));
+                });
+    }
+
+    private static TreeSet<Integer> localActivePartitions(KafkaStreams streams) {
         TreeSet<Integer> partitions = new TreeSet<>();
         for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
             for (TaskMetadata task : thread.activeTasks()) {
                 partitions.add(task.taskId().partition());
             }
         }
-        List<DeliveryJson.Page> pages = new ArrayList<>();
-        try {
-            for (int partition : partitions) {
-                pages.add(scan(streams.store(StoreQueryParameters.fromNameAndType(STORE,
-                        QueryableStoreTypes.<String, DeliveryView>keyValueStore()).withPartition(partition)),
-                        status, after, limit));
+        return partitions;
+    }
+
+    private static ReadOnlyKeyValueStore<String, Long> indexOf(KafkaStreams streams, int partition) {
+        return streams.store(StoreQueryParameters.fromNameAndType(DeliveryTopology.STATUS_INDEX_STORE,
+                QueryableStoreTypes.<String, Long>keyValueStore()).withPartition(partition));
+    }
+
+    /**
+     * One partition's deliveries of one status, from the status index: a range read of that status's entries and a
+     * get per delivery on the page, however many deliveries the partition holds.
+     */
+    static DeliveryJson.Page indexed(ReadOnlyKeyValueStore<String, Long> index,
+                                     ReadOnlyKeyValueStore<String, DeliveryView> store, DeliveryStatus status,
+                                     String after, int limit) {
+        List<DeliveryJson.Delivery> items = new ArrayList<>();
+        boolean more = false;
+        try (KeyValueIterator<String, Long> it = index.range(StatusIndex.rangeStart(status, after),
+                StatusIndex.rangeEnd(status))) {
+            while (it.hasNext()) {
+                String orderId = StatusIndex.orderIdOf(it.next().key);
+                if (orderId.equals(after)) {
+                    continue;
+                }
+                DeliveryView view = store.get(orderId);
+                if (view == null || view.getStatus() != status) {
+                    continue; // not possible within one task's committed state; never shown wrong if it were
+                }
+                if (items.size() == limit) {
+                    more = true;
+                    break;
+                }
+                items.add(DeliveryJson.of(view));
             }
-        } catch (InvalidStateStoreException e) {
-            throw notQueryable("a partition of the deliveries store on " + self.id() + " is not queryable right now");
         }
-        return merge(pages, limit);
+        return new DeliveryJson.Page(items, more ? items.get(items.size() - 1).orderId() : null);
     }
 
     /** One partition's matches in key order: up to {@code limit}, with a cursor when there are more. */

@@ -89,6 +89,15 @@ public class DeliveryQueryController {
         return queries.list(wanted, cursor, limit);
     }
 
+    /** How many deliveries there are of each status (from the status index: no scan). */
+    @GetMapping("/deliveries/counts")
+    public Mono<DeliveryJson.Counts> counts(@RequestParam(defaultValue = "false") boolean local) {
+        if (local) {
+            return Mono.fromSupplier(queries::countsLocal);
+        }
+        return queries.counts();
+    }
+
     /**
      * Server-sent events: first {@code status} (where the delivery stands), then one {@code status-changed} per
      * history entry as they are published, from this instance's feed of {@code delivery.status} (so it works

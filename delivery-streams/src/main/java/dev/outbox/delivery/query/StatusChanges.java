@@ -21,6 +21,19 @@ public class StatusChanges {
         sink.tryEmitNext(change);
     }
 
+    /**
+     * Every status change, for the delivery board. A subscriber that lets more than {@code maxPending} changes pile
+     * up gets an error instead of holding them (its stream ends; an EventSource reconnects and reloads).
+     */
+    public Flux<DeliveryStatusChanged> all(int maxPending) {
+        return sink.asFlux().onBackpressureBuffer(maxPending);
+    }
+
+    /** Every status change, for a subscriber that keeps up (it is handed each one on the feed's thread). */
+    public Flux<DeliveryStatusChanged> all() {
+        return sink.asFlux().onBackpressureBuffer(PER_SUBSCRIBER_BUFFER);
+    }
+
     public Flux<DeliveryStatusChanged> of(String orderId) {
         return sink.asFlux()
                 .filter(change -> change.getOrderId().toString().equals(orderId))

@@ -134,6 +134,10 @@ final class TopologyHarness implements AutoCloseable {
         return store.get(orderId.toString());
     }
 
+    KeyValueStore<String, Long> statusIndex() {
+        return driver.getKeyValueStore(DeliveryTopology.STATUS_INDEX_STORE);
+    }
+
     KeyValueStore<String, PendingOrderEvent> pending() {
         return driver.getKeyValueStore(DeliveryTopology.PENDING_ORDER_EVENTS_STORE);
     }
