@@ -4,10 +4,12 @@ import dev.outbox.order.order.ConcurrentOrderChange;
 import dev.outbox.order.order.OrderNotFound;
 import dev.outbox.order.order.OrderRejected;
 import dev.outbox.serde.SchemaRegistryUnavailableException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTransientResourceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -88,6 +90,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 || causedBy(e, SchemaRegistryUnavailableException.class)) {
             return serviceUnavailable(e);
         }
+        if (connectionLost(e)) {
+            return connectionLostDuringRequest(e);
+        }
         log.error("unexpected error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), e);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                 "An unexpected error occurred; it has been logged.");
@@ -136,6 +141,49 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         log.warn("dependency unavailable: {}", e.toString());
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                 "A service the order API depends on is not reachable; nothing was written. Try again later.");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).body(problem);
+    }
+
+    /**
+     * The database connection broke while the request used it (the server died or restarted): found by the fault
+     * harness's MariaDB kill, where the driver reports it as "Request queue was disposed" with the resource failure
+     * only as a suppressed exception of the rollback. The outcome is unknown if it broke during the commit.
+     */
+    static boolean connectionLost(Throwable e) {
+        return anyInChain(e, t -> t instanceof DataAccessResourceFailureException
+                || t instanceof R2dbcNonTransientResourceException
+                || t.getClass().getName().startsWith("io.asyncer.r2dbc.mysql.client.")
+                || (t instanceof IllegalStateException && t.getStackTrace().length > 0
+                        && t.getStackTrace()[0].getClassName().startsWith("io.asyncer.r2dbc.mysql.client.")));
+    }
+
+    private static boolean anyInChain(Throwable e, java.util.function.Predicate<Throwable> test) {
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.Deque<Throwable> todo = new java.util.ArrayDeque<>(List.of(e));
+        while (!todo.isEmpty()) {
+            Throwable t = todo.pop();
+            if (!seen.add(t)) {
+                continue;
+            }
+            if (test.test(t)) {
+                return true;
+            }
+            if (t.getCause() != null) {
+                todo.push(t.getCause());
+            }
+            for (Throwable suppressed : t.getSuppressed()) {
+                todo.push(suppressed);
+            }
+        }
+        return false;
+    }
+
+    private ResponseEntity<ProblemDetail> connectionLostDuringRequest(Exception e) {
+        log.warn("database connection lost during the request: {}", e.toString());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "The connection to the database broke during the request. If it broke while committing, the order may"
+                        + " have been placed: retry with the same Idempotency-Key to get its answer either way.");
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).body(problem);
     }
