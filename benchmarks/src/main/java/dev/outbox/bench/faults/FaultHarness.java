@@ -114,9 +114,15 @@ public final class FaultHarness {
             System.exit(2);
             return;
         }
-        Report report = run(options, home, ("./stack faults " + String.join(" ", args)).trim());
-        System.out.println("\n" + report.markdown());
-        System.exit(report.invariantsHold() ? 0 : 1);
+        try {
+            Report report = run(options, home, ("./stack faults " + String.join(" ", args)).trim());
+            System.out.println("\n" + report.markdown());
+            System.exit(report.invariantsHold() ? 0 : 1);
+        } catch (Exception | Error e) {
+            // a part that does not come back ends the run: say which, after the stack has been stopped
+            System.err.println("\nfaults: the run stopped: " + e);
+            System.exit(3);
+        }
     }
 
     /** Runs the faults on a private stack and writes the results; returns what it found. */
@@ -172,7 +178,7 @@ public final class FaultHarness {
                         row.fault(), row.accepted(), row.lost(), row.appliedTwice(), row.wrongStatus(), row.orphans(),
                         row.duplicatesDropped(), row.deadLetters(), row.refused(), row.unanswered(), row.serverErrors(),
                         row.readsFailed(), row.reads(), row.recoverySeconds(), row.maxEndToEndMs(),
-                        row.holds() ? "holds" : "VIOLATED");
+                        row.holds() ? "holds" : "VIOLATED " + row.orderAnswers());
             }
         }
         return rows;
@@ -247,7 +253,9 @@ public final class FaultHarness {
                 after.deadLetters() - before.deadLetters(), refused, unanswered, serverErrors, otherAnswers,
                 phase.commandTimeouts.sum(), phase.commandsAccepted.sum(), phase.flowsIncomplete.sum(),
                 probe.failed(), probe.total(), round1((restoredAt - injectedAt) / 1e9),
-                round1(recoverySeconds(attempts, traffic, injectedAt)), Math.round(maxE2e));
+                round1(recoverySeconds(attempts, traffic, injectedAt)), Math.round(maxE2e),
+                attempts.stream().collect(Collectors.groupingBy(a -> a.status, java.util.TreeMap::new,
+                        Collectors.counting())));
     }
 
     /**

@@ -26,11 +26,13 @@ package dev.outbox.bench.faults;
  * @param downSeconds       from the fault's start until the part was ready again
  * @param recoverySeconds   from the fault's start until every later order was accepted and projected within 1 s
  * @param maxEndToEndMs     the longest accepted → on delivery.status of an order placed during the fault
+ * @param orderAnswers      POST /orders answers by status (0: no answer), to tell which errors a row counts
  */
 public record FaultRow(String fault, String description, long accepted, long lost, long appliedTwice, long wrongStatus,
                 long orphans, long duplicatesDropped, long deadLetters, long refused, long unanswered,
                 long serverErrors, long otherAnswers, long commandTimeouts, long commandsAccepted, long flowsIncomplete,
-                long readsFailed, long reads, double downSeconds, double recoverySeconds, double maxEndToEndMs) {
+                long readsFailed, long reads, double downSeconds, double recoverySeconds, double maxEndToEndMs,
+                       java.util.Map<Integer, Long> orderAnswers) {
 
     /** The invariants the issue sets: nothing lost, nothing applied twice, no dead letter, no 5xx but 503. */
     public boolean holds() {
