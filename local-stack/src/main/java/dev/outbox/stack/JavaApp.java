@@ -38,7 +38,8 @@ public final class JavaApp {
         jvm.addAll(jvmOptions);
         Supervised app = Supervised.start(name, Supervised.java(jvm, null, "-jar", jar.toString()), all, workDir, s, listener);
         String health = "http://" + s.host() + ":" + port + "/actuator/health";
-        app.awaitReady(Duration.ofSeconds(120), () -> {
+        // generous: a delivery instance restarted after a crash restores its stores first, and two cores may be busy
+        app.awaitReady(Duration.ofSeconds(180), () -> {
             Http.Response r = Http.send("GET", health, null);
             return r.status() == 200 && r.body().contains("\"UP\"");
         });

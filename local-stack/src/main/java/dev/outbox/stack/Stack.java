@@ -609,7 +609,8 @@ public final class Stack implements AutoCloseable {
         printUrls(settings, alive.containsKey("order-api"));
     }
 
-    static void deleteTree(Path dir) {
+    /** Deletes a directory and all below it (a state directory); nothing when it does not exist. */
+    public static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -172,6 +172,15 @@ public record StackSettings(
         return home.resolve("local-stack/target/kafka");
     }
 
+    /** A port on {@link #HOST} that was free a moment ago, for a stack that must not collide with another. */
+    public static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** A {@code stack.*} system property, then a {@code STACK_*} environment variable, then {@code fallback}. */
     static String value(String key, String fallback) {
         String property = System.getProperty("stack." + key);

@@ -30,33 +30,26 @@ enum Fault {
             // their binlog position not stored, so the restarted task sends them again, as after any real crash
             awaitOffsetFlush(stack.settings().kafkaBootstrap());
             Thread.sleep(500);
-            stack.kill(Part.CONNECT);
-            Thread.sleep(5_000);
-            stack.restart(Part.CONNECT);
+            killAndRestart(stack, Part.CONNECT, 5_000);
         }
     },
     DELIVERY("kill -9 of one of two delivery-streams instances, restarted after 20 s (past the session timeout,"
             + " so the survivor becomes the owner)") {
         @Override
         void inject(Stack stack) throws InterruptedException {
-            stack.kill(Part.DELIVERY);
-            Thread.sleep(20_000);
-            stack.restart(Part.DELIVERY);
+            killAndRestart(stack, Part.DELIVERY, 20_000);
         }
     },
     ORDER_API("kill -9 of the order-api with requests in flight, restarted at once") {
         @Override
-        void inject(Stack stack) {
-            stack.kill(Part.ORDER_API);
-            stack.restart(Part.ORDER_API);
+        void inject(Stack stack) throws InterruptedException {
+            killAndRestart(stack, Part.ORDER_API, 0);
         }
     },
     MARIADB("kill -9 of MariaDB, restarted after 5 s (InnoDB crash recovery)") {
         @Override
         void inject(Stack stack) throws InterruptedException {
-            stack.kill(Part.MARIADB);
-            Thread.sleep(5_000);
-            stack.restart(Part.MARIADB);
+            killAndRestart(stack, Part.MARIADB, 5_000);
         }
     },
     BROKER("Kafka broker restart (clean stop, then start); on the 3-broker cluster kill -9 of one broker,"
@@ -83,6 +76,12 @@ enum Fault {
     };
 
     final String description;
+
+    private static void killAndRestart(Stack stack, Part part, long downMillis) throws InterruptedException {
+        stack.kill(part);
+        Thread.sleep(downMillis);
+        stack.restart(part);
+    }
 
     /** Waits for the Connect worker's next write to its offsets topic (at most 10 s). */
     static void awaitOffsetFlush(String bootstrap) {
@@ -125,6 +124,6 @@ enum Fault {
                         .filter(f -> f.id().equals(id)).findFirst()
                         .orElseThrow(() -> new IllegalArgumentException("unknown fault '" + id + "'; faults: "
                                 + Stream.of(values()).map(Fault::id).collect(Collectors.joining(", ")))))
-                .collect(Collectors.toCollection(() -> java.util.EnumSet.noneOf(Fault.class)));
+                .collect(Collectors.toCollection(java.util.LinkedHashSet::new)); // in the order given
     }
 }

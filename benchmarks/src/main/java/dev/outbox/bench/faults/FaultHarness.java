@@ -10,7 +10,6 @@ import dev.outbox.stack.StackSettings;
 import dev.outbox.stack.Supervised;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -20,7 +19,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,7 +125,7 @@ public final class FaultHarness {
 
     /** Runs the faults on a private stack and writes the results; returns what it found. */
     public static Report run(Options options, Path home, String command) throws Exception {
-        deleteTree(options.stateDir());
+        Stack.deleteTree(options.stateDir());
         Map<String, Integer> ports = new LinkedHashMap<>();
         for (String part : new String[]{"mariadb", "registry", "connect", "order-api", "delivery"}) {
             ports.put(part, freePort());
@@ -300,11 +298,7 @@ public final class FaultHarness {
     }
 
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(StackSettings.HOST))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return StackSettings.freePort();
     }
 
     /** The first of {@code n} consecutive ports that were all free a moment ago. */
@@ -329,14 +323,4 @@ public final class FaultHarness {
         throw new IllegalStateException("no run of " + n + " free ports found");
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

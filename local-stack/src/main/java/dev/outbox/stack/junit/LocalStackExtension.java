@@ -7,13 +7,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +53,7 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
             ports.put(part, freePort());
         }
         StackSettings settings = StackSettings.fromEnvironment(home).withStateDir(dir).withPorts(ports);
-        deleteTree(dir);
+        Stack.deleteTree(dir);
         System.out.println("[tests] starting the stack (" + key + ") once for this run, ports " + ports);
         Stack stack = Stack.start(settings, parts, System.out);
         System.out.println("[tests] stack started, seconds per part: " + stack.startupSeconds());
@@ -70,23 +64,9 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
 
     /** A port that was free a moment ago; the stack binds it shortly after. */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(StackSettings.HOST))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return StackSettings.freePort();
     }
 
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
