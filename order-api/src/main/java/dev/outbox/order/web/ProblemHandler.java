@@ -4,12 +4,10 @@ import dev.outbox.order.order.ConcurrentOrderChange;
 import dev.outbox.order.order.OrderNotFound;
 import dev.outbox.order.order.OrderRejected;
 import dev.outbox.serde.SchemaRegistryUnavailableException;
-import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTransientResourceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -151,9 +149,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
      * only as a suppressed exception of the rollback. The outcome is unknown if it broke during the commit.
      */
     static boolean connectionLost(Throwable e) {
-        return anyInChain(e, t -> t instanceof DataAccessResourceFailureException
-                || t instanceof R2dbcNonTransientResourceException
-                || t.getClass().getName().startsWith("io.asyncer.r2dbc.mysql.client.")
+        // the driver's own connection signals only: an error the database answered (a constraint, a trigger) is
+        // translated to data-access exceptions too, and stays a 500
+        return anyInChain(e, t -> t.getClass().getName().startsWith("io.asyncer.r2dbc.mysql.client.")
+                || t instanceof java.nio.channels.ClosedChannelException
                 || (t instanceof IllegalStateException && t.getStackTrace().length > 0
                         && t.getStackTrace()[0].getClassName().startsWith("io.asyncer.r2dbc.mysql.client.")));
     }
