@@ -83,13 +83,13 @@ public class KafkaStreamsConfig {
             streamsConfig.putAll(topology.errorHandling());
             if (GroupProtocol.STREAMS.name().equalsIgnoreCase(
                     streamsConfig.getProperty(StreamsConfig.GROUP_PROTOCOL_CONFIG))) {
-                // KIP-1071's protocol has no static membership (Streams refuses to start with it), and no warm-up
-                // replicas before Kafka 4.4; standby replicas and the session timeout are the group's settings on
-                // the broker there (group.streams.*), so the app's would only be ignored with a warning
+                // KIP-1071's protocol has no static membership (Streams refuses to start with it); standby replicas
+                // and the session timeout are the group's settings on the broker there (group.streams.*), so the
+                // app's would only be ignored with a warning (as max.warmup.replicas is: no warm-ups before 4.4, and
+                // the setting cannot be 0)
                 streamsConfig.remove(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
                 streamsConfig.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
                 streamsConfig.remove(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG);
-                streamsConfig.put(StreamsConfig.MAX_WARMUP_REPLICAS_CONFIG, 0);
             }
             factoryBean.setStreamsConfiguration(streamsConfig);
             factoryBean.setStateListener(state);
