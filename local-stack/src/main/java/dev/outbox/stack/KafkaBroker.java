@@ -75,6 +75,15 @@ public final class KafkaBroker {
                 # broker aborts it; a Streams instance taking over a dead one's tasks restores through such a reader,
                 # so look for expired transactions every second instead of every 10 s (failover 10 s -> ~1 s)
                 transaction.abort.timed.out.transaction.cleanup.interval.ms=1000
+                # Streams groups on the KIP-1071 protocol (group.protocol=streams) take these from the broker, not
+                # from the app: the values delivery-streams sets itself on the classic protocol (one standby replica,
+                # 10 s session, 2 s heartbeat), and no initial delay (defaults: 0 standbys, 45 s, 5 s, 3 s)
+                group.streams.num.standby.replicas=1
+                group.streams.min.session.timeout.ms=10000
+                group.streams.session.timeout.ms=10000
+                group.streams.min.heartbeat.interval.ms=2000
+                group.streams.heartbeat.interval.ms=2000
+                group.streams.initial.rebalance.delay.ms=0
                 # a small machine: fewer threads, fewer context switches (defaults: 3 and 8)
                 num.network.threads=2
                 num.io.threads=4

@@ -7,6 +7,8 @@ import dev.outbox.serde.SchemaRegistryClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.GroupProtocol;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -79,6 +81,16 @@ public class KafkaStreamsConfig {
             // Streams' own dead-letter queue, with the handler that keeps an unreachable registry from dead-lettering
             Properties streamsConfig = factoryBean.getStreamsConfiguration();
             streamsConfig.putAll(topology.errorHandling());
+            if (GroupProtocol.STREAMS.name().equalsIgnoreCase(
+                    streamsConfig.getProperty(StreamsConfig.GROUP_PROTOCOL_CONFIG))) {
+                // KIP-1071's protocol has no static membership (Streams refuses to start with it); standby replicas
+                // and the session timeout are the group's settings on the broker there (group.streams.*), so the
+                // app's would only be ignored with a warning (as max.warmup.replicas is: no warm-ups before 4.4, and
+                // the setting cannot be 0)
+                streamsConfig.remove(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+                streamsConfig.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+                streamsConfig.remove(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG);
+            }
             factoryBean.setStreamsConfiguration(streamsConfig);
             factoryBean.setStateListener(state);
             // a record that fails is dead-lettered by Streams' handlers; what still escapes is what is not the
