@@ -28,8 +28,8 @@ enum Fault {
         void inject(Stack stack) throws InterruptedException {
             // half-way between two offset flushes (every second): the events of that half second were published but
             // their binlog position not stored, so the restarted task sends them again, as after any real crash
-            awaitOffsetFlush(stack.settings().kafkaBootstrap());
-            Thread.sleep(500);
+            long flushedAt = awaitOffsetFlush(stack.settings().kafkaBootstrap());
+            Thread.sleep(Math.max(0, flushedAt + 500 - System.currentTimeMillis()));
             killAndRestart(stack, Part.CONNECT, 5_000);
         }
     },
@@ -83,8 +83,12 @@ enum Fault {
         stack.restart(part);
     }
 
-    /** Waits for the Connect worker's next write to its offsets topic (at most 10 s). */
-    static void awaitOffsetFlush(String bootstrap) {
+    /**
+     * Waits for the Connect worker's next write to its offsets topic (at most 10 s) and returns when it was written
+     * (the record's timestamp, epoch ms): timing the kill from the write rather than from when this consumer saw it
+     * keeps the window of unflushed events near half the flush interval however busy the machine is.
+     */
+    static long awaitOffsetFlush(String bootstrap) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.CLIENT_ID_CONFIG, "faults-offset-watch"),
@@ -95,9 +99,15 @@ enum Fault {
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position);
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (System.nanoTime() < deadline && consumer.poll(Duration.ofMillis(20)).isEmpty()) {
-                // polling until the flush
+            while (System.nanoTime() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(20))) {
+                    // one seen too late to kill half-way to the next flush is skipped: the next one will do
+                    if (System.currentTimeMillis() - record.timestamp() < 400) {
+                        return record.timestamp();
+                    }
+                }
             }
+            return System.currentTimeMillis();
         }
     }
 
