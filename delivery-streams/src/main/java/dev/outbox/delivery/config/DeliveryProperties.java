@@ -73,7 +73,7 @@ public record DeliveryProperties(
     public record Query(@DefaultValue("2s") Duration forwardTimeout,
                         @DefaultValue("1s") Duration retryAfter,
                         @DefaultValue("500") int maxPageSize,
-                        @DefaultValue("1s") Duration unavailableWait) {
+                        @DefaultValue("3s") Duration unavailableWait) {
     }
 
     public DeliveryTopology.Settings topologySettings() {
