@@ -255,6 +255,16 @@ public class DeliveryQueries {
      * stores (each asked with {@code ?local=true}) and merged.
      */
     public Mono<DeliveryJson.Page> list(DeliveryStatus status, String after, int limit) {
+        return fromEveryInstance(() -> listLocal(status, after, limit), host -> fetchPage(host, status, after, limit))
+                .map(pages -> merge(pages, limit));
+    }
+
+    /**
+     * Asks every instance hosting the deliveries store: this one directly, the others over HTTP. A 503 problem when
+     * Streams is not running or no instance hosts the store.
+     */
+    private <T> Mono<List<T>> fromEveryInstance(java.util.function.Supplier<T> local,
+                                                java.util.function.Function<HostInfo, Mono<T>> remote) {
         return Mono.defer(() -> {
             Collection<StreamsMetadata> instances;
             try {
@@ -267,10 +277,9 @@ public class DeliveryQueries {
             }
             return Flux.fromIterable(instances)
                     .flatMap(instance -> self.is(instance.hostInfo())
-                            ? Mono.fromCallable(() -> listLocal(status, after, limit))
-                            : fetchPage(instance.hostInfo(), status, after, limit))
-                    .collectList()
-                    .map(pages -> merge(pages, limit));
+                            ? Mono.fromCallable(local::get)
+                            : remote.apply(instance.hostInfo()))
+                    .collectList();
         });
     }
 
@@ -300,23 +309,7 @@ public class DeliveryQueries {
      * is false while a partition is not indexed yet (right after an upgrade) or an instance could not be asked.
      */
     public Mono<DeliveryJson.Counts> counts() {
-        return Mono.defer(() -> {
-            Collection<StreamsMetadata> instances;
-            try {
-                instances = streams().streamsMetadataForStore(STORE);
-            } catch (InvalidStateStoreException | IllegalStateException e) {
-                return Mono.error(notQueryable("Kafka Streams is not running: " + e.getMessage()));
-            }
-            if (instances.isEmpty()) {
-                return Mono.error(notQueryable("no instance hosts the deliveries store right now"));
-            }
-            return Flux.fromIterable(instances)
-                    .flatMap(instance -> self.is(instance.hostInfo())
-                            ? Mono.fromCallable(this::countsLocal)
-                            : fetchCounts(instance.hostInfo()))
-                    .collectList()
-                    .map(DeliveryJson.Counts::sum);
-        });
+        return fromEveryInstance(this::countsLocal, this::fetchCounts).map(DeliveryJson.Counts::sum);
     }
 
     /** The counts of this instance's active partitions, from the status index: a few gets per partition. */
