@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -186,27 +185,27 @@ public final class FaultHarness {
                                      Ledger ledger, Ledger.Snapshot before, List<Traffic.Phase> phases,
                                      String survivorUrl, LoadClient http) throws Exception {
         System.out.printf("%n[faults] %s: %s, under %s orders/s%n", fault.id(), fault.description, options.rate());
-        AtomicBoolean restored = new AtomicBoolean(false);
-        long[] restoredAt = {Long.MAX_VALUE};
+        // when the part was back (nanoTime); 0 while the fault lasts
+        java.util.concurrent.atomic.AtomicLong restoredAt = new java.util.concurrent.atomic.AtomicLong();
         long minOrders = options.ordersPerFault();
         Thread load = new Thread(() -> traffic.place(phase, options.rate(), () -> phase.attempts.size() < minOrders
-                || !restored.get() || System.nanoTime() < restoredAt[0] + AFTER_RESTORE.toNanos()), "faults-load");
+                || restoredAt.get() == 0 || System.nanoTime() < restoredAt.get() + AFTER_RESTORE.toNanos()),
+                "faults-load");
         SurvivorProbe probe = new SurvivorProbe(survivorUrl, sampleOrders(phases, 30));
         load.start();
         probe.start();
         Thread.sleep(BEFORE_FAULT.toMillis());
         long injectedAt = System.nanoTime();
         fault.inject(stack);
-        restoredAt[0] = System.nanoTime();
-        restored.set(true);
+        restoredAt.set(System.nanoTime());
         System.out.printf("[faults] %s: the part is back after %.1f s; load goes on%n", fault.id(),
-                (restoredAt[0] - injectedAt) / 1e9);
+                (restoredAt.get() - injectedAt) / 1e9);
         load.join();
         probe.stop();
         probe.failures().forEach((why, count) -> System.out.println("[faults] read failed: " + why + " x " + count));
         settle(traffic, phases);
         Ledger.Snapshot after = ledger.read();
-        return row(fault, phase, traffic, before, after, probe, injectedAt, restoredAt[0]);
+        return row(fault, phase, traffic, before, after, probe, injectedAt, restoredAt.get());
     }
 
     private static void settle(Traffic traffic, List<Traffic.Phase> phases) throws InterruptedException {

@@ -26,8 +26,9 @@ final class SurvivorProbe {
     private final LongAdder failed = new LongAdder();
     private final Thread thread = new Thread(this::loop, "faults-survivor-probe");
 
-    /** Why reads failed: status and problem detail → count, with the seconds into the phase of the first one. */
-    private final Map<String, String> failures = new ConcurrentHashMap<>();
+    /** Why reads failed (status and problem detail) → how often; and when the first of each came, in s. */
+    private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
+    private final Map<String, Double> firstFailure = new ConcurrentHashMap<>();
     private final long t0 = System.nanoTime();
 
     SurvivorProbe(String deliveryUrl, List<String> orderIds) {
@@ -53,9 +54,7 @@ final class SurvivorProbe {
                     failed.increment();
                     String detail = response.body().replaceAll(".*\"detail\"\\s*:\\s*\"([^\"]*)\".*", "$1")
                             .replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "<id>");
-                    failures.merge(response.statusCode() + " " + detail,
-                            String.format("1 (first at %.1f s)", (System.nanoTime() - t0) / 1e9),
-                            (a, b) -> (Long.parseLong(a.substring(0, a.indexOf(' '))) + 1) + a.substring(a.indexOf(' ')));
+                    recordFailure(response.statusCode() + " " + detail);
                 }
                 Thread.sleep(50);
             } catch (InterruptedException e) {
@@ -63,7 +62,7 @@ final class SurvivorProbe {
             } catch (Exception e) {
                 total.increment();
                 failed.increment();
-                failures.merge("no answer " + e.getClass().getSimpleName(), "1", (a, b) -> Long.toString(Long.parseLong(a.split(" ")[0]) + 1));
+                recordFailure("no answer " + e.getClass().getSimpleName());
             }
         }
     }
@@ -73,8 +72,17 @@ final class SurvivorProbe {
         thread.join(15_000);
     }
 
+    private void recordFailure(String why) {
+        failures.computeIfAbsent(why, k -> new LongAdder()).increment();
+        firstFailure.putIfAbsent(why, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Each reason a read failed, with its count and when it first came. */
     Map<String, String> failures() {
-        return Map.copyOf(failures);
+        Map<String, String> summary = new java.util.TreeMap<>();
+        failures.forEach((why, count) -> summary.put(why,
+                String.format("%d (first at %.1f s)", count.sum(), firstFailure.get(why))));
+        return summary;
     }
 
     long total() {

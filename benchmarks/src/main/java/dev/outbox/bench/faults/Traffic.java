@@ -56,7 +56,6 @@ final class Traffic implements AutoCloseable {
         final String name;
         final List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>());
         final LongAdder commandsAccepted = new LongAdder();
-        final LongAdder commandRetries = new LongAdder();
         final LongAdder commandTimeouts = new LongAdder();
         final LongAdder commandServerErrors = new LongAdder();
         final LongAdder commandsRejected = new LongAdder();
@@ -234,7 +233,6 @@ final class Traffic implements AutoCloseable {
                     if (System.nanoTime() > deadline) {
                         return CompletableFuture.completedFuture(false);
                     }
-                    phase.commandRetries.increment();
                     CompletableFuture<Boolean> retried = new CompletableFuture<>();
                     timer.schedule(() -> command(phase, url, body, key, deadline).whenComplete((ok, e) -> {
                         if (e != null) {
