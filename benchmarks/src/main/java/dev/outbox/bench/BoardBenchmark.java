@@ -40,6 +40,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   (rendering in the browser is not included: it draws 120 cards at most);</li>
  *   <li><b>change → open page</b>: with {@code /board/events} open, a courier is assigned to {@code --samples}
  *   deliveries one after another, each timed from sending the command to its {@code change} event on the stream.</li>
+ *   <li><b>in the browser</b> ({@link BoardInBrowser}): the same two, as a person sees them in chromium — the board
+ *   loaded 31 times (the first cold) and timed to the frame in which every column is filled, and changes timed from
+ *   the command to the card put into its new column on an open page.</li>
  * </ol>
  * Writes {@code board-<timestamp>.json} and prints the figures.
  */
@@ -81,6 +84,12 @@ public final class BoardBenchmark {
         results.put("ordersInStore", bench.fill(wanted, Double.parseDouble(options.get("fill-rate"))));
         results.put("firstLoadMs", bench.firstLoad(30));
         results.put("changeToPageMs", bench.changeToPage(Integer.parseInt(options.get("samples"))));
+        try (BoardInBrowser browser = BoardInBrowser.open(options.get("delivery"))) {
+            System.out.println("the board in chromium: first paint with every column filled, then changes on an open page");
+            results.put("browserFirstPaint", browser.firstPaint(31));
+            results.put("browserChangeToPageMs", bench.changeToPageInBrowser(browser,
+                    Integer.parseInt(options.get("samples"))));
+        }
         Path dir = Path.of(options.get("results"));
         Files.createDirectories(dir);
         Path file = dir.resolve("board-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
@@ -170,20 +179,41 @@ public final class BoardBenchmark {
         Histogram histogram = new Histogram(3);
         for (String orderId : arrivals.keySet()) {
             long t0 = System.nanoTime();
-            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(deliveryUrl + "/deliveries/"
-                            + orderId + "/courier")).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"courierId\": \"bench\"}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (answer.statusCode() != 202) {
-                throw new IllegalStateException("assigning a courier to " + orderId + ": " + answer.statusCode()
-                        + " " + answer.body());
-            }
+            assignCourier(orderId);
             long arrived = arrivals.get(orderId).get(10, TimeUnit.SECONDS);
             histogram.recordValue(Math.max(1, (arrived - t0) / 1000));
             Thread.sleep(100);
         }
         stream.body().close();
         return summary(histogram);
+    }
+
+    /** As {@link #changeToPage}, timed to the card being moved on a page open in the browser. */
+    private Map<String, Object> changeToPageInBrowser(BoardInBrowser browser, int samples) throws Exception {
+        browser.openLive();
+        Thread.sleep(1000); // past its first load
+        JsonNode page = JSON.readTree(get("/deliveries?status=AWAITING_COURIER&limit=" + samples).body());
+        Histogram histogram = new Histogram(3);
+        for (JsonNode delivery : page.get("items")) {
+            String orderId = delivery.get("orderId").asText();
+            long sent = System.currentTimeMillis();
+            assignCourier(orderId);
+            long moved = browser.movedToCourierAssigned(orderId);
+            histogram.recordValue(Math.max(1, (moved - sent) * 1000));
+            Thread.sleep(100);
+        }
+        return summary(histogram);
+    }
+
+    private void assignCourier(String orderId) throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(deliveryUrl + "/deliveries/"
+                        + orderId + "/courier")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"courierId\": \"bench\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 202) {
+            throw new IllegalStateException("assigning a courier to " + orderId + ": " + answer.statusCode()
+                    + " " + answer.body());
+        }
     }
 
     private static void readChanges(InputStream body, Map<String, CompletableFuture<Long>> arrivals) {
@@ -227,7 +257,7 @@ public final class BoardBenchmark {
         }
     }
 
-    private static Map<String, Object> summary(Histogram h) {
+    static Map<String, Object> summary(Histogram h) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("count", h.getTotalCount());
         s.put("p50", h.getValueAtPercentile(50) / 1000.0);
