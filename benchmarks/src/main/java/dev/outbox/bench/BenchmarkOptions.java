@@ -43,7 +43,8 @@ record BenchmarkOptions(
               --rates=100,250,500,750,1000,1500   orders per second, one step each (ascending)
               --jit-warmup=300s                   at most this long, load (at most 100/s) until the JVMs have compiled
                                                   their hot code (a fresh stack spends its first minute in the JIT)
-              --warmup=10s --measure=20s          per step: warm-up (not counted), then measured
+              --warmup=20s --measure=20s          per step: warm-up (not counted; long enough for the JIT to settle
+                                                  at the new rate), then measured
               --overload=true|false               one step at twice the maximum sustainable rate
               --baseline=5s                       duration of each baseline (raw DB transaction, trivial HTTP)
               --view-samples=20                   orders per second also followed through GET /deliveries/{id}
@@ -88,7 +89,7 @@ record BenchmarkOptions(
                 Path.of(given.getOrDefault("pids", stack.stateDir().resolve("pids").toString())),
                 rates,
                 duration(given.getOrDefault("jit-warmup", "300s")),
-                duration(given.getOrDefault("warmup", "10s")),
+                duration(given.getOrDefault("warmup", "20s")),
                 duration(given.getOrDefault("measure", "20s")),
                 Boolean.parseBoolean(given.getOrDefault("overload", "true")),
                 duration(given.getOrDefault("baseline", "5s")),
