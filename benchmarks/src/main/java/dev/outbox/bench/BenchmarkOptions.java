@@ -48,7 +48,8 @@ record BenchmarkOptions(
               --overload=true|false               one step at twice the maximum sustainable rate
               --baseline=5s                       duration of each baseline (raw DB transaction, trivial HTTP)
               --view-samples=20                   orders per second also followed through GET /deliveries/{id}
-              --view-poll=2ms                     how often a sampled order's view is polled
+              --view-poll=2ms                     how often a sampled order's view is polled at first (later
+                                                  every twentieth of its age, so a lagging pipeline is not flooded)
               --idempotency-keys=false            send an Idempotency-Key with every order
               --results=benchmarks/results        where <timestamp>.json, .md and .png go
               --update-readme                     rewrite README.md's measured table from this run
