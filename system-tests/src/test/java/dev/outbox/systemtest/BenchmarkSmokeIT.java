@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BenchmarkSmokeIT {
 
     @Test
-    void a_short_run_writes_well_formed_results(StackSettings settings) throws Exception {
+    void aShortRunWritesWellFormedResults(StackSettings settings) throws Exception {
         Path out = Path.of("target/bench-smoke").toAbsolutePath();
         Path json = LoadBenchmark.run(new String[]{"--rates=20", "--jit-warmup=0s", "--warmup=1s", "--measure=3s", "--baseline=1s",
                 "--overload=false", "--view-samples=10", "--results=" + out}, settings);

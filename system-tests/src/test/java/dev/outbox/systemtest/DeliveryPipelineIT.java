@@ -49,7 +49,7 @@ class DeliveryPipelineIT {
     }
 
     @Test
-    void an_order_is_delivered_through_the_delivery_api_and_the_sse_stream_shows_each_transition_in_order()
+    void anOrderIsDeliveredThroughTheDeliveryApiAndTheSseStreamShowsEachTransitionInOrder()
             throws Exception {
         String orderId = Api.placeOrder(settings.orderApiUrl(), "c-e2e");
         assertThat(getUntil(delivery(orderId), r -> hasStatus(r, "AWAITING_COURIER"), VISIBLE).json()
@@ -76,7 +76,7 @@ class DeliveryPipelineIT {
     }
 
     @Test
-    void a_command_the_delivery_state_forbids_is_409_and_changes_nothing() {
+    void aCommandTheDeliveryStateForbidsIs409AndChangesNothing() {
         String orderId = Api.placeOrder(settings.orderApiUrl(), "c-409");
         getUntil(delivery(orderId), r -> hasStatus(r, "AWAITING_COURIER"), VISIBLE);
 
@@ -88,7 +88,7 @@ class DeliveryPipelineIT {
     }
 
     @Test
-    void a_cancelled_order_shows_cancelled() {
+    void aCancelledOrderShowsCancelled() {
         String orderId = Api.placeOrder(settings.orderApiUrl(), "c-cancel");
         getUntil(delivery(orderId), r -> hasStatus(r, "AWAITING_COURIER"), VISIBLE);
 
@@ -100,7 +100,7 @@ class DeliveryPipelineIT {
     }
 
     @Test
-    void a_cancellation_after_pickup_is_recorded_as_rejected_and_the_parcel_stays_in_transit() {
+    void aCancellationAfterPickupIsRecordedAsRejectedAndTheParcelStaysInTransit() {
         String orderId = Api.placeOrder(settings.orderApiUrl(), "c-late-cancel");
         getUntil(delivery(orderId), r -> hasStatus(r, "AWAITING_COURIER"), VISIBLE);
         Api.post(delivery(orderId) + "/courier", "{\"courierId\": \"courier-1\"}");
@@ -117,7 +117,7 @@ class DeliveryPipelineIT {
     }
 
     @Test
-    void a_re_published_order_event_changes_nothing_and_counts_as_a_duplicate() {
+    void aRePublishedOrderEventChangesNothingAndCountsAsADuplicate() {
         String orderId = Api.placeOrder(settings.orderApiUrl(), "c-dup");
         String before = getUntil(delivery(orderId), r -> hasStatus(r, "AWAITING_COURIER"), VISIBLE).body();
         double duplicatesBefore = duplicatesDropped();
@@ -145,7 +145,7 @@ class DeliveryPipelineIT {
     }
 
     @Test
-    void a_record_that_cannot_be_decoded_is_dead_lettered_by_streams_with_its_origin_and_the_pipeline_goes_on()
+    void aRecordThatCannotBeDecodedIsDeadLetteredByStreamsWithItsOriginAndThePipelineGoesOn()
             throws Exception {
         String key = java.util.UUID.randomUUID().toString();
         byte[] garbage = "{\"not\":\"avro\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);

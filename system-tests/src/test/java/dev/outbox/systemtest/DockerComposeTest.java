@@ -34,13 +34,13 @@ class DockerComposeTest {
     }
 
     @Test
-    void has_every_part_of_the_system() {
+    void hasEveryPartOfTheSystem() {
         assertThat(names(services)).containsExactlyInAnyOrder("mysql", "kafka", "schema-registry", "connect",
                 "register-connector", "order-api", "delivery-streams", "kafka-ui");
     }
 
     @Test
-    void publishes_the_design_ports_on_loopback_only() {
+    void publishesTheDesignPortsOnLoopbackOnly() {
         Map<String, String> expected = Map.of("mysql", "127.0.0.1:3307:3306", "kafka", "127.0.0.1:9092:9092",
                 "schema-registry", "127.0.0.1:8081:8081", "connect", "127.0.0.1:8083:8083",
                 "order-api", "127.0.0.1:8080:8080", "delivery-streams", "127.0.0.1:8082:8082",
@@ -52,7 +52,7 @@ class DockerComposeTest {
     }
 
     @Test
-    void servers_have_healthchecks_and_dependents_wait_for_them() {
+    void serversHaveHealthchecksAndDependentsWaitForThem() {
         for (String server : List.of("mysql", "kafka", "schema-registry", "connect", "order-api", "delivery-streams")) {
             assertThat(services.get(server).has("healthcheck")).as(server + " healthcheck").isTrue();
         }
@@ -74,7 +74,7 @@ class DockerComposeTest {
     }
 
     @Test
-    void kafka_runs_in_kraft_mode_without_zookeeper() {
+    void kafkaRunsInKraftModeWithoutZookeeper() {
         JsonNode env = services.get("kafka").get("environment");
         assertThat(env.get("KAFKA_PROCESS_ROLES").asText()).isEqualTo("broker,controller");
         assertThat(names(services)).noneMatch(s -> s.contains("zookeeper"));
@@ -82,7 +82,7 @@ class DockerComposeTest {
     }
 
     @Test
-    void the_registration_service_mounts_and_posts_the_versioned_connector_file() throws IOException {
+    void theRegistrationServiceMountsAndPostsTheVersionedConnectorFile() throws IOException {
         JsonNode register = services.get("register-connector");
         assertThat(texts(register.get("volumes"))).contains("./connect:/connect:ro");
         assertThat(texts(register.get("command")).get(0)).contains("@/connect/order-outbox.mysql.json");
@@ -97,7 +97,7 @@ class DockerComposeTest {
     }
 
     @Test
-    void connects_env_config_provider_hands_out_only_what_the_connector_file_reads() throws IOException {
+    void connectsEnvConfigProviderHandsOutOnlyWhatTheConnectorFileReads() throws IOException {
         JsonNode env = services.get("connect").get("environment");
         // the Debezium image turns CONNECT_X_Y into the worker property x.y
         JsonNode pattern = env.get("CONNECT_CONFIG_PROVIDERS_ENV_PARAM_ALLOWLIST_PATTERN");
@@ -115,7 +115,7 @@ class DockerComposeTest {
     }
 
     @Test
-    void mysql_and_mariadb_connector_files_differ_only_in_the_connector_class() throws IOException {
+    void mysqlAndMariadbConnectorFilesDifferOnlyInTheConnectorClass() throws IOException {
         ObjectMapper json = new ObjectMapper();
         JsonNode mysql = json.readTree(HOME.resolve("connect/order-outbox.mysql.json").toFile());
         JsonNode mariadb = json.readTree(HOME.resolve("connect/order-outbox.mariadb.json").toFile());
@@ -128,7 +128,7 @@ class DockerComposeTest {
     }
 
     @Test
-    void the_apps_get_the_settings_the_local_stack_gives_them() {
+    void theAppsGetTheSettingsTheLocalStackGivesThem() {
         assertThat(names(services.get("order-api").get("environment"))).contains("SPRING_R2DBC_URL",
                 "SPRING_FLYWAY_URL", "OUTBOX_SCHEMA_REGISTRY_URL");
         assertThat(names(services.get("delivery-streams").get("environment"))).contains(

@@ -35,7 +35,7 @@ class OrderPipelineIT {
     }
 
     @Test
-    void placing_an_order_puts_exactly_one_record_on_the_order_events_topic() throws Exception {
+    void placingAnOrderPutsExactlyOneRecordOnTheOrderEventsTopic() throws Exception {
         try (TopicReader reader = new TopicReader(settings.kafkaBootstrap(), "order.events")) {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                             URI.create(settings.orderApiUrl() + "/orders"))

@@ -77,7 +77,7 @@ class SerdeWithRegistryIT {
     }
 
     @Test
-    void a_specific_record_round_trips_and_any_avro_library_decodes_it_with_the_schema_fetched_by_id() throws Exception {
+    void aSpecificRecordRoundTripsAndAnyAvroLibraryDecodesItWithTheSchemaFetchedById() throws Exception {
         OrderPlaced written = event("c-serde");
         byte[] bytes;
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer()) {
@@ -102,7 +102,7 @@ class SerdeWithRegistryIT {
     }
 
     @Test
-    void a_generic_record_round_trips_under_the_topic_name_strategy() {
+    void aGenericRecordRoundTripsUnderTheTopicNameStrategy() {
         Schema schema = new Schema.Parser().parse("""
                 {"type": "record", "name": "Ping", "namespace": "it", "fields": [{"name": "n", "type": "long"}]}""");
         GenericRecord ping = new GenericData.Record(schema);
@@ -116,7 +116,7 @@ class SerdeWithRegistryIT {
     }
 
     @Test
-    void serialising_100000_records_calls_the_registry_a_bounded_number_of_times() {
+    void serialising100000RecordsCallsTheRegistryABoundedNumberOfTimes() {
         CountingSchemaRegistryClient counting = new CountingSchemaRegistryClient(
                 new HttpSchemaRegistryClient(List.of(settings.registryUrl()), HttpSchemaRegistryClient.Settings.defaults(),
                         ACCOUNTS.writerUserInfo()));
@@ -136,7 +136,7 @@ class SerdeWithRegistryIT {
     }
 
     @Test
-    void without_or_with_wrong_credentials_the_registry_refuses_and_a_reader_may_not_register() {
+    void withoutOrWithWrongCredentialsTheRegistryRefusesAndAReaderMayNotRegister() {
         Map<Map<String, Object>, Integer> refusals = Map.of(
                 Map.of("schema.registry.url", settings.registryUrl()), 401,
                 configAs("writer:not-the-password"), 401,

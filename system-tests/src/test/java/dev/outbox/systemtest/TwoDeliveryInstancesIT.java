@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TwoDeliveryInstancesIT {
 
     @Test
-    void each_instance_answers_for_every_key_and_the_survivor_serves_all_keys(Stack stack) throws Exception {
+    void eachInstanceAnswersForEveryKeyAndTheSurvivorServesAllKeys(Stack stack) throws Exception {
         StackSettings s = stack.settings();
         List<String> orders = new ArrayList<>();
         for (int i = 0; i < 12; i++) { // keys on every partition
