@@ -1,6 +1,6 @@
 package dev.outbox.systemtest;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 import dev.outbox.stack.StackSettings;
 import dev.outbox.stack.junit.LocalStackExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -53,7 +53,7 @@ class DeliveryPipelineIT {
             throws Exception {
         String orderId = Api.placeOrder(settings.orderApiUrl(), "c-e2e");
         assertThat(getUntil(delivery(orderId), r -> hasStatus(r, "AWAITING_COURIER"), VISIBLE).json()
-                .get("status").asText()).isEqualTo("AWAITING_COURIER");
+                .get("status").asString()).isEqualTo("AWAITING_COURIER");
 
         try (SseStream sse = new SseStream(delivery(orderId) + "/events")) {
             assertThat(sse.next()).as("current status first").contains("AWAITING_COURIER");
@@ -68,10 +68,10 @@ class DeliveryPipelineIT {
             assertThat(changes.get(2)).contains("\"to\":\"DELIVERED\"");
         }
         JsonNode view = Api.get(delivery(orderId)).json();
-        assertThat(view.get("status").asText()).isEqualTo("DELIVERED");
-        assertThat(view.get("courierId").asText()).isEqualTo("courier-7");
+        assertThat(view.get("status").asString()).isEqualTo("DELIVERED");
+        assertThat(view.get("courierId").asString()).isEqualTo("courier-7");
         List<String> path = new ArrayList<>();
-        view.get("history").forEach(t -> path.add(t.get("to").asText()));
+        view.get("history").forEach(t -> path.add(t.get("to").asString()));
         assertThat(path).containsExactly("AWAITING_COURIER", "COURIER_ASSIGNED", "IN_TRANSIT", "DELIVERED");
     }
 
@@ -84,7 +84,7 @@ class DeliveryPipelineIT {
 
         assertThat(pickup.status()).isEqualTo(409);
         assertThat(pickup.header("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
-        assertThat(Api.get(delivery(orderId)).json().get("status").asText()).isEqualTo("AWAITING_COURIER");
+        assertThat(Api.get(delivery(orderId)).json().get("status").asString()).isEqualTo("AWAITING_COURIER");
     }
 
     @Test
@@ -95,7 +95,7 @@ class DeliveryPipelineIT {
         assertThat(Api.post(settings.orderApiUrl() + "/orders/" + orderId + "/cancel", "{\"reason\": \"too slow\"}")
                 .status()).isEqualTo(200);
 
-        assertThat(getUntil(delivery(orderId), r -> hasStatus(r, "CANCELLED"), VISIBLE).json().get("status").asText())
+        assertThat(getUntil(delivery(orderId), r -> hasStatus(r, "CANCELLED"), VISIBLE).json().get("status").asString())
                 .isEqualTo("CANCELLED");
     }
 
@@ -110,9 +110,9 @@ class DeliveryPipelineIT {
 
         JsonNode view = getUntil(delivery(orderId), r -> r.status() == 200
                 && r.json().get("history").toString().contains("\"rejected\":true"), VISIBLE).json();
-        assertThat(view.get("status").asText()).isEqualTo("IN_TRANSIT");
+        assertThat(view.get("status").asString()).isEqualTo("IN_TRANSIT");
         JsonNode last = view.get("history").get(view.get("history").size() - 1);
-        assertThat(last.get("cause").asText()).isEqualTo("OrderCancelled");
+        assertThat(last.get("cause").asString()).isEqualTo("OrderCancelled");
         assertThat(last.get("rejected").asBoolean()).isTrue();
     }
 

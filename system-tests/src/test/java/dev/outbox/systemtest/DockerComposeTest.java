@@ -1,8 +1,7 @@
 package dev.outbox.systemtest;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,7 +28,7 @@ class DockerComposeTest {
 
     @BeforeAll
     static void read() throws IOException {
-        services = new YAMLMapper().readTree(HOME.resolve("docker-compose.yml").toFile()).get("services");
+        services = YAMLMapper.builder().build().readTree(HOME.resolve("docker-compose.yml").toFile()).get("services");
     }
 
     @Test
@@ -66,7 +64,7 @@ class DockerComposeTest {
             JsonNode dependsOn = services.get(service).get("depends_on");
             assertThat(names(dependsOn)).as(service + " depends_on").containsAll(deps);
             deps.forEach(dep -> {
-                String condition = dependsOn.get(dep).get("condition").asText();
+                String condition = dependsOn.get(dep).get("condition").asString();
                 assertThat(condition).as(service + " waits for " + dep).isEqualTo("service_healthy");
                 assertThat(services.get(dep).has("healthcheck")).as(dep + " has the healthcheck waited for").isTrue();
             });
@@ -76,7 +74,7 @@ class DockerComposeTest {
     @Test
     void kafkaRunsInKraftModeWithoutZookeeper() {
         JsonNode env = services.get("kafka").get("environment");
-        assertThat(env.get("KAFKA_PROCESS_ROLES").asText()).isEqualTo("broker,controller");
+        assertThat(env.get("KAFKA_PROCESS_ROLES").asString()).isEqualTo("broker,controller");
         assertThat(names(services)).noneMatch(s -> s.contains("zookeeper"));
         assertThat(names(env)).noneMatch(k -> k.contains("ZOOKEEPER"));
     }
@@ -102,7 +100,7 @@ class DockerComposeTest {
         // the Debezium image turns CONNECT_X_Y into the worker property x.y
         JsonNode pattern = env.get("CONNECT_CONFIG_PROVIDERS_ENV_PARAM_ALLOWLIST_PATTERN");
         assertThat(pattern).as("config.providers.env.param.allowlist.pattern").isNotNull();
-        var allowed = java.util.regex.Pattern.compile(pattern.asText());
+        var allowed = java.util.regex.Pattern.compile(pattern.asString());
         String file = Files.readString(HOME.resolve("connect/order-outbox.mysql.json"));
         var matcher = java.util.regex.Pattern.compile("\\$\\{env:([A-Z_]+)}").matcher(file);
         java.util.Set<String> read = new java.util.TreeSet<>();
@@ -116,9 +114,8 @@ class DockerComposeTest {
 
     @Test
     void mysqlAndMariadbConnectorFilesDifferOnlyInTheConnectorClass() throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        JsonNode mysql = json.readTree(HOME.resolve("connect/order-outbox.mysql.json").toFile());
-        JsonNode mariadb = json.readTree(HOME.resolve("connect/order-outbox.mariadb.json").toFile());
+        JsonNode mysql = Api.JSON.readTree(HOME.resolve("connect/order-outbox.mysql.json").toFile());
+        JsonNode mariadb = Api.JSON.readTree(HOME.resolve("connect/order-outbox.mariadb.json").toFile());
         assertThat(mysql.get("name")).isEqualTo(mariadb.get("name"));
         Map<String, String> a = flat(mysql.get("config"));
         Map<String, String> b = flat(mariadb.get("config"));
@@ -139,7 +136,7 @@ class DockerComposeTest {
     private static List<String> names(JsonNode node) {
         List<String> names = new ArrayList<>();
         if (node != null) {
-            node.fieldNames().forEachRemaining(names::add);
+            names.addAll(node.propertyNames());
         }
         return names;
     }
@@ -147,16 +144,15 @@ class DockerComposeTest {
     private static List<String> texts(JsonNode node) {
         List<String> out = new ArrayList<>();
         if (node != null) {
-            node.forEach(n -> out.add(n.asText()));
+            node.forEach(n -> out.add(n.asString()));
         }
         return out;
     }
 
     private static Map<String, String> flat(JsonNode config) {
         Map<String, String> map = new HashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = config.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            map.put(e.getKey(), e.getValue().asText());
+        for (Map.Entry<String, JsonNode> e : config.properties()) {
+            map.put(e.getKey(), e.getValue().asString());
         }
         return map;
     }

@@ -1,6 +1,5 @@
 package dev.outbox.systemtest;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.outbox.events.common.DeliveryAddress;
 import dev.outbox.events.common.OrderLine;
 import dev.outbox.events.order.OrderPlaced;
@@ -92,8 +91,8 @@ class SerdeWithRegistryIT {
         // plain Avro, no serde: header, then the schema from GET /schemas/ids/{id}, then the body
         assertThat(bytes[0]).isZero();
         int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
-        Schema schema = new Schema.Parser().parse(new ObjectMapper().readTree(get("/schemas/ids/" + id)).get("schema")
-                .asText());
+        Schema schema = new Schema.Parser().parse(Api.JSON.readTree(get("/schemas/ids/" + id)).get("schema")
+                .asString());
         GenericRecord plain = new GenericDatumReader<GenericRecord>(schema)
                 .read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
         assertThat(plain.get("customerId").toString()).isEqualTo("c-serde");

@@ -45,8 +45,8 @@ class TwoDeliveryInstancesIT {
                 for (String id : orders) {
                     Api.Reply reply = getUntil(url + "/deliveries/" + id, r -> r.status() == 200, Duration.ofSeconds(30));
                     assertThat(reply.status()).as(url + " for " + id + ": " + reply.body()).isEqualTo(200);
-                    assertThat(reply.json().get("orderId").asText()).isEqualTo(id);
-                    assertThat(reply.json().get("status").asText()).isEqualTo("AWAITING_COURIER");
+                    assertThat(reply.json().get("orderId").asString()).isEqualTo(id);
+                    assertThat(reply.json().get("status").asString()).isEqualTo("AWAITING_COURIER");
                     assertThat(reply.header("X-Served-By")).isPresent();
                 }
             }
