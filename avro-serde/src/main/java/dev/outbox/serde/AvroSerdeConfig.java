@@ -25,6 +25,9 @@ import org.apache.kafka.common.config.ConfigException;
  * {@value #SCHEMA_REGISTRY_USER_INFO_CONFIG}). The
  * {@code schema.registry.*} retry and timeout keys and {@value #AVRO_READER_SCHEMA_CONFIG} are this module's own.
  * Keys not listed here are ignored, so the whole producer / consumer / Streams configuration can be passed.
+ *
+ * <p>Longer than most classes on purpose: every key, its default, its documentation and its parsing are in this one
+ * place, as a reader of a Confluent configuration looks for them.
  */
 public final class AvroSerdeConfig {
 

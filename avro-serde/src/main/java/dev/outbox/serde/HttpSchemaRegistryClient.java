@@ -1,8 +1,5 @@
 package dev.outbox.serde;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -25,6 +22,9 @@ import org.apache.avro.SchemaParseException;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Confluent schema registry REST client on {@link java.net.http.HttpClient}. No caching: every call is an HTTP
@@ -44,6 +44,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. Clients with the same connect timeout share one JDK {@code HttpClient} (and its connection pool)
  * unless one is given to the constructor.
+ *
+ * <p>Longer than most classes on purpose: the four calls, the URLs with their credentials and the one retry and
+ * failover loop they all go through are the registry's HTTP contract; split up, each part would need the others'
+ * state (preferred URL, attempts, settings).
  */
 public class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
@@ -53,7 +57,7 @@ public class HttpSchemaRegistryClient implements SchemaRegistryClient {
             "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; q=0.9, application/json; q=0.5";
 
     private static final Logger log = LoggerFactory.getLogger(HttpSchemaRegistryClient.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final java.util.regex.Pattern USER_INFO_IN_URL = java.util.regex.Pattern.compile("://[^/@\\s]*@");
     private static final Map<Duration, HttpClient> SHARED_HTTP_CLIENTS = new ConcurrentHashMap<>();
 
@@ -235,10 +239,10 @@ public class HttpSchemaRegistryClient implements SchemaRegistryClient {
         checkAvro(body, "subject '" + subject + "'");
         int id = requiredInt(body, "id", what);
         int version = body.path("version").asInt(-1);
-        String answeredSubject = body.path("subject").asText(subject);
+        String answeredSubject = body.path("subject").asString(subject);
         JsonNode schemaNode = body.get("schema");
-        Schema schema = schemaNode != null && schemaNode.isTextual()
-                ? parse(schemaNode.asText(), "schema id " + id + " of subject '" + subject + "'")
+        Schema schema = schemaNode != null && schemaNode.isString()
+                ? parse(schemaNode.stringValue(), "schema id " + id + " of subject '" + subject + "'")
                 : known;
         if (schema == null) {
             throw unexpected(what, "no \"schema\" in the answer: " + abbreviate(body.toString()));
@@ -248,8 +252,8 @@ public class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     private static void checkAvro(JsonNode body, String what) {
         JsonNode type = body.get("schemaType");
-        if (type != null && !type.isNull() && !"AVRO".equalsIgnoreCase(type.asText())) {
-            throw new SchemaRegistryException(what + " is a " + type.asText() + " schema, not Avro", null, 200, -1,
+        if (type != null && !type.isNull() && !"AVRO".equalsIgnoreCase(type.asString())) {
+            throw new SchemaRegistryException(what + " is a " + type.asString() + " schema, not Avro", null, 200, -1,
                     null);
         }
     }
@@ -264,11 +268,7 @@ public class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     private static String schemaBody(Schema schema) {
-        try {
-            return JSON.writeValueAsString(Map.of("schema", schema.toString()));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JSON.writeValueAsString(Map.of("schema", schema.toString()));
     }
 
     /** Percent-encodes a subject for a path segment ('/' and ' ' included). */
@@ -401,7 +401,7 @@ public class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 throw unexpected(what, "not a JSON object from " + uri + ": " + abbreviate(body));
             }
             return node;
-        } catch (JsonProcessingException e) {
+        } catch (JacksonException e) {
             throw unexpected(what, "not JSON from " + uri + ": " + abbreviate(body));
         }
     }
@@ -416,10 +416,10 @@ public class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     private static String requiredText(JsonNode body, String field, String what) {
         JsonNode node = body.get(field);
-        if (node == null || !node.isTextual()) {
+        if (node == null || !node.isString()) {
             throw unexpected(what, "no string \"" + field + "\" in " + abbreviate(body.toString()));
         }
-        return node.asText();
+        return node.stringValue();
     }
 
     private static SchemaRegistryException unexpected(String what, String detail) {
@@ -451,9 +451,9 @@ public class HttpSchemaRegistryClient implements SchemaRegistryClient {
                     JsonNode code = node.get("error_code");
                     JsonNode message = node.get("message");
                     return new ErrorBody(code != null && code.canConvertToInt() ? code.intValue() : -1,
-                            message != null && !message.isNull() ? message.asText() : null);
+                            message != null && !message.isNull() ? message.asString() : null);
                 }
-            } catch (JsonProcessingException e) {
+            } catch (JacksonException e) {
                 // not JSON: fall through
             }
             return new ErrorBody(-1, abbreviate(body.strip()));

@@ -49,6 +49,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * cause is the typed {@link SchemaRegistryException} / {@link SchemaRegistryUnavailableException}.
  *
  * <p>Thread-safe once configured.
+ *
+ * <p>A little over the usual size: with {@code use.latest.version}, which record may be written as is and which is
+ * converted by schema resolution is a rule of the serializer's own ({@code SchemaPair}), kept beside the code that
+ * applies it.
  */
 public class KafkaAvroSerializer implements Serializer<Object> {
 

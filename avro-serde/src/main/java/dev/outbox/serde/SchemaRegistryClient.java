@@ -6,8 +6,8 @@ import org.apache.avro.Schema;
  * The part of the Confluent schema registry REST API the serdes need.
  *
  * <p>Implementations: {@link HttpSchemaRegistryClient} (HTTP, no caching), {@link CachedSchemaRegistryClient}
- * (caching decorator; what the serdes use on their hot path) and {@link CountingSchemaRegistryClient} (counts calls,
- * for tests and metrics). Implementations must be thread-safe.
+ * (caching decorator; what the serdes use on their hot path); the tests add {@code CountingSchemaRegistryClient}
+ * (counts calls, in the module's test-jar). Implementations must be thread-safe.
  *
  * <p>Errors: {@link SchemaRegistryException} for an error answer (4xx, carrying status and Confluent error code),
  * {@link SchemaRegistryUnavailableException} when no registry answered after the bounded retries.

@@ -8,9 +8,9 @@
  *   <li>{@link dev.outbox.serde.SpecificAvroSerde}, {@link dev.outbox.serde.GenericAvroSerde},
  *       {@link dev.outbox.serde.AvroSerde}: the same as Kafka Streams serdes;</li>
  *   <li>{@link dev.outbox.serde.SchemaRegistryClient} and its implementations
- *       {@link dev.outbox.serde.HttpSchemaRegistryClient} (HTTP, retries, failover),
- *       {@link dev.outbox.serde.CachedSchemaRegistryClient} (caches) and
- *       {@link dev.outbox.serde.CountingSchemaRegistryClient} (counts calls);</li>
+ *       {@link dev.outbox.serde.HttpSchemaRegistryClient} (HTTP, retries, failover) and
+ *       {@link dev.outbox.serde.CachedSchemaRegistryClient} (caches); the tests' {@code CountingSchemaRegistryClient}
+ *       (counts calls) is in the module's test-jar;</li>
  *   <li>subject name strategies: {@link dev.outbox.serde.TopicNameStrategy},
  *       {@link dev.outbox.serde.RecordNameStrategy}, {@link dev.outbox.serde.TopicRecordNameStrategy}.</li>
  * </ul>

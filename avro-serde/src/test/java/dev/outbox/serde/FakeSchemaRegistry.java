@@ -1,7 +1,5 @@
 package dev.outbox.serde;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -25,6 +23,8 @@ import java.util.regex.Pattern;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A small in-memory registry speaking the Confluent REST API (the four endpoints the serdes use) with Confluent's
@@ -37,7 +37,7 @@ final class FakeSchemaRegistry implements AutoCloseable, AfterEachCallback {
 
     static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern REGISTER = Pattern.compile("^/subjects/([^/]+)/versions$");
     private static final Pattern LOOKUP = Pattern.compile("^/subjects/([^/]+)$");
     private static final Pattern BY_ID = Pattern.compile("^/schemas/ids/([0-9]+)$");
@@ -259,12 +259,12 @@ final class FakeSchemaRegistry implements AutoCloseable, AfterEachCallback {
         try {
             JsonNode node = JSON.readTree(body);
             JsonNode schema = node == null ? null : node.get("schema");
-            if (schema == null || !schema.isTextual()) {
+            if (schema == null || !schema.isString()) {
                 return null;
             }
-            new Schema.Parser().parse(schema.asText());
-            return schema.asText();
-        } catch (IOException | RuntimeException e) {
+            new Schema.Parser().parse(schema.stringValue());
+            return schema.stringValue();
+        } catch (RuntimeException e) {
             return null;
         }
     }

@@ -5,7 +5,6 @@ import static dev.outbox.serde.AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG;
 import static dev.outbox.serde.TestData.idOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.outbox.events.common.OrderLine;
 import dev.outbox.events.order.OrderPlaced;
 import java.net.URI;
@@ -24,6 +23,7 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.util.Utf8;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.json.JsonMapper;
 
 class RoundTripTest {
 
@@ -186,7 +186,7 @@ class RoundTripTest {
                 HttpRequest.newBuilder(URI.create(registry.url() + "/schemas/ids/" + id)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
-        Schema writer = new Schema.Parser().parse(new ObjectMapper().readTree(response.body()).get("schema").asText());
+        Schema writer = new Schema.Parser().parse(JsonMapper.shared().readTree(response.body()).get("schema").stringValue());
         GenericRecord decoded = new GenericDatumReader<GenericRecord>(writer)
                 .read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
 

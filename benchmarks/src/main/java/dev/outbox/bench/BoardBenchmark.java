@@ -1,9 +1,9 @@
 package dev.outbox.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.outbox.stack.StackSettings;
 import org.HdrHistogram.Histogram;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -50,7 +50,7 @@ public final class BoardBenchmark {
 
     private static final String[] STATUSES = {"AWAITING_COURIER", "COURIER_ASSIGNED", "IN_TRANSIT", "DELIVERED",
             "CANCELLED", "FAILED"};
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String deliveryUrl;
     private final String orderApiUrl;
@@ -94,8 +94,8 @@ public final class BoardBenchmark {
         Files.createDirectories(dir);
         Path file = dir.resolve("board-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
                 .withZone(ZoneOffset.UTC).format(Instant.now()) + ".json");
-        JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), results);
-        System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));
+        ResultsJson.write(file, results);
+        System.out.println(ResultsJson.text(results));
         System.out.println("results: " + file);
     }
 
@@ -169,7 +169,7 @@ public final class BoardBenchmark {
     private Map<String, Object> changeToPage(int samples) throws Exception {
         JsonNode page = JSON.readTree(get("/deliveries?status=AWAITING_COURIER&limit=" + samples).body());
         Map<String, CompletableFuture<Long>> arrivals = new ConcurrentHashMap<>();
-        page.get("items").forEach(d -> arrivals.put(d.get("orderId").asText(), new CompletableFuture<>()));
+        page.get("items").forEach(d -> arrivals.put(d.get("orderId").asString(), new CompletableFuture<>()));
         HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(URI.create(deliveryUrl + "/board/events"))
                 .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
         Thread reader = new Thread(() -> readChanges(stream.body(), arrivals), "board-events");
@@ -225,8 +225,8 @@ public final class BoardBenchmark {
                 } else if (line.startsWith("data:") && "change".equals(event)) {
                     long now = System.nanoTime();
                     JsonNode change = JSON.readTree(line.substring(5));
-                    CompletableFuture<Long> waiting = arrivals.get(change.get("orderId").asText());
-                    if (waiting != null && "COURIER_ASSIGNED".equals(change.get("to").asText())) {
+                    CompletableFuture<Long> waiting = arrivals.get(change.get("orderId").asString());
+                    if (waiting != null && "COURIER_ASSIGNED".equals(change.get("to").asString())) {
                         waiting.complete(now);
                     }
                 } else if (line.isEmpty()) {

@@ -2,9 +2,6 @@ package dev.outbox.bench;
 
 import dev.outbox.stack.StackSettings;
 
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +23,10 @@ import java.util.stream.Collectors;
  * that rate follows, and the time the API takes to answer normally again once the load stops.
  *
  * <p>Prints progress and a table, and writes {@code <results>/<timestamp>.json}, {@code .md} and {@code .png}.
+ *
+ * <p>Longer than most classes on purpose: it is the run's script (warm-up, idle, baselines, sweep, overload,
+ * recovery) and the rule for "sustainable"; the steps share one meter, watch and load client, and read best in
+ * order. Load, measurement and output are elsewhere ({@link OpenLoop}, {@link PipelineWatch}, {@link Report}).
  */
 public final class LoadBenchmark {
 
@@ -144,7 +145,7 @@ public final class LoadBenchmark {
             rss.replaceAll((k, v) -> round(v));
             double totalRss = round(rss.entrySet().stream().filter(e -> !e.getKey().equals(ProcessMeter.LOAD_GENERATOR))
                     .mapToDouble(Map.Entry::getValue).sum());
-            Results results = new Results(startedAt, ("./stack bench " + arguments).trim(), machine(), meter.pids(),
+            Results results = new Results(startedAt, ("./stack bench " + arguments).trim(), Results.Machine.ofThisHost(), meter.pids(),
                     idle, rawOne, raw, trivial, sweep, max, share, overload, rss, totalRss);
             return Report.write(results, options);
         }
@@ -286,21 +287,6 @@ public final class LoadBenchmark {
         if (r.status() != 200) {
             throw new IllegalStateException(part + " is not healthy: " + url + " answered " + r.status());
         }
-    }
-
-    public static Results.Machine machine() {
-        String cpu = "unknown";
-        try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
-        } catch (IOException ignored) {
-            // not Linux: the model stays unknown
-        }
-        long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getTotalMemorySize();
-        return new Results.Machine(Runtime.getRuntime().availableProcessors(), round(memory / (1024.0 * 1024 * 1024)),
-                cpu, System.getProperty("os.name") + " " + System.getProperty("os.version"),
-                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     }
 
     static double round(double v) {

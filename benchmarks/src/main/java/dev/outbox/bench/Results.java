@@ -1,5 +1,9 @@
 package dev.outbox.bench;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +25,23 @@ public record Results(
         double totalRssMiB) {
 
     public record Machine(int cores, double memoryGiB, String cpu, String os, String java) {
+
+        /** The machine this JVM runs on: cores, memory, CPU model (from /proc/cpuinfo), OS and Java. */
+        public static Machine ofThisHost() {
+            String cpu = "unknown";
+            try {
+                cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                        .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
+            } catch (IOException ignored) {
+                // not Linux: the model stays unknown
+            }
+            long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getTotalMemorySize();
+            return new Machine(Runtime.getRuntime().availableProcessors(),
+                    LoadBenchmark.round(memory / (1024.0 * 1024 * 1024)), cpu,
+                    System.getProperty("os.name") + " " + System.getProperty("os.version"),
+                    System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        }
     }
 
     /** One load step; every latency is in milliseconds, CPU in milliseconds per accepted order. */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,28 +17,82 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 /**
- * The whole system on one machine without Docker: {@code start}, {@code stop}, {@code status}, {@code reset}.
+ * The lifecycle of the local stack's parts: started as soon as what each {@linkplain Part#needs() needs} is ready
+ * (MariaDB and Kafka at once; the registry after MariaDB; Connect after Kafka and MariaDB; the apps after the
+ * registry, the database and Kafka), each with a timeout and a message naming the part and its log file, and stopped
+ * in the reverse order. It is the library the tests use: {@link #start(StackSettings, Set, PrintStream)} returns a
+ * handle whose {@link #close()} stops everything it started. {@link StackCli} is the command line on top of it.
  *
- * <p>Parts start as soon as what they need is ready (MariaDB and Kafka at once; the registry after MariaDB; Connect
- * after Kafka; the connector after Connect and MariaDB; the apps after the registry, the database and Kafka), each
- * with a timeout and a message naming the part and its log file. The same class is the library the tests use:
- * {@link #start(StackSettings, Set, PrintStream)} returns a handle whose {@link #close()} stops everything it started.
+ * <p>Longer than most classes on purpose: start, register, stop, kill, restart and close share one rule (no process
+ * outlives the stack, even one spawned while the stack is closing) and the state that rule guards, so they stay
+ * together.
  */
 public final class Stack implements AutoCloseable {
 
-    /** The parts, in the order they are stopped in reverse. */
+    /** The parts and what each one needs running before it starts; the start and stop orders follow from that. */
     public enum Part {
-        MARIADB, KAFKA, REGISTRY, CONNECT, ORDER_API, DELIVERY;
+        MARIADB,
+        KAFKA,
+        REGISTRY(MARIADB),
+        CONNECT(KAFKA, MARIADB),
+        ORDER_API(MARIADB, REGISTRY),
+        DELIVERY(KAFKA, REGISTRY);
 
         public static final Set<Part> INFRASTRUCTURE = Collections.unmodifiableSet(EnumSet.of(MARIADB, KAFKA, REGISTRY, CONNECT));
         public static final Set<Part> ALL = Collections.unmodifiableSet(EnumSet.allOf(Part.class));
 
+        private final List<Part> needs;
+
+        Part(Part... needs) {
+            this.needs = List.of(needs);
+        }
+
         public String id() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /** The parts that must be ready before this one starts (directly; see {@link #withNeeds(Set)}). */
+        public Set<Part> needs() {
+            return needs.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(needs));
+        }
+
+        /** {@code wanted} and everything it needs, directly or through another part. */
+        public static Set<Part> withNeeds(Set<Part> wanted) {
+            EnumSet<Part> parts = EnumSet.noneOf(Part.class);
+            List<Part> open = new ArrayList<>(wanted);
+            while (!open.isEmpty()) {
+                Part part = open.remove(open.size() - 1);
+                if (parts.add(part)) {
+                    open.addAll(part.needs);
+                }
+            }
+            return parts;
+        }
+
+        /**
+         * Every part after what it needs (a topological order; of the parts ready at the same point, the one declared
+         * first comes first). Fails on a cycle, which no start could satisfy.
+         */
+        public static List<Part> startOrder() {
+            List<Part> order = new ArrayList<>();
+            EnumSet<Part> left = EnumSet.allOf(Part.class);
+            while (!left.isEmpty()) {
+                Part next = left.stream().filter(p -> order.containsAll(p.needs)).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("the parts " + left + " need each other"));
+                order.add(next);
+                left.remove(next);
+            }
+            return List.copyOf(order);
+        }
+
+        /** The {@link #startOrder()} reversed: nothing stops before a part that needs it. */
+        public static List<Part> stopOrder() {
+            List<Part> order = new ArrayList<>(startOrder());
+            Collections.reverse(order);
+            return List.copyOf(order);
         }
 
         /** "all", "infrastructure", or ids separated by commas: "mariadb,kafka,connect". */
@@ -51,8 +106,8 @@ public final class Stack implements AutoCloseable {
             EnumSet<Part> chosen = EnumSet.noneOf(Part.class);
             for (String id : csv.split(",")) {
                 chosen.add(Stream.of(values()).filter(p -> p.id().equals(id.trim())).findFirst()
-                        .orElseThrow(() -> new StackException("unknown part '" + id + "'; parts: mariadb, kafka,"
-                                + " registry, connect, order-api, delivery")));
+                        .orElseThrow(() -> new StackException("unknown part '" + id + "'; parts: "
+                                + String.join(", ", Stream.of(values()).map(Part::id).toList()))));
             }
             return chosen;
         }
@@ -107,8 +162,8 @@ public final class Stack implements AutoCloseable {
 
     /** {@link #start(StackSettings, Set, PrintStream)} with some parts started by {@code starters} instead. */
     static Stack start(StackSettings settings, Set<Part> wanted, PrintStream out, Map<Part, Starter> starters) {
-        Set<Part> parts = withDependencies(wanted);
-        refuseIfRunning(settings);
+        Set<Part> parts = Part.withNeeds(wanted);
+        PidFiles.refuseIfRunning(settings);
         Stack stack = new Stack(settings, out, starters);
         // Ctrl-C (or any exit of the JVM) during the start-up stops what was started so far; once started, the
         // caller owns the stack (./stack start installs its own hook, --detach leaves it running on purpose)
@@ -145,44 +200,22 @@ public final class Stack implements AutoCloseable {
         }
     }
 
-    static Set<Part> withDependencies(Set<Part> wanted) {
-        EnumSet<Part> parts = EnumSet.noneOf(Part.class);
-        parts.addAll(wanted);
-        if (parts.contains(Part.DELIVERY)) {
-            parts.addAll(EnumSet.of(Part.KAFKA, Part.REGISTRY));
-        }
-        if (parts.contains(Part.ORDER_API)) {
-            parts.addAll(EnumSet.of(Part.MARIADB, Part.REGISTRY));
-        }
-        if (parts.contains(Part.CONNECT)) {
-            parts.addAll(EnumSet.of(Part.KAFKA, Part.MARIADB));
-        }
-        if (parts.contains(Part.REGISTRY)) {
-            parts.add(Part.MARIADB);
-        }
-        return parts;
-    }
-
+    /** Starts each part once what it needs is ready, side by side where nothing orders them; fails fast. */
     private void startParts(Set<Part> parts) {
-        CompletableFuture<Void> none = CompletableFuture.completedFuture(null);
-        CompletableFuture<Void> mariadb = startIf(parts, Part.MARIADB, none);
-        CompletableFuture<Void> kafka = startIf(parts, Part.KAFKA, none);
-        CompletableFuture<Void> registry = startIf(parts, Part.REGISTRY, mariadb);
-        CompletableFuture<Void> orderApi = startIf(parts, Part.ORDER_API, CompletableFuture.allOf(mariadb, registry));
-        CompletableFuture<Void> connect = startIf(parts, Part.CONNECT, CompletableFuture.allOf(kafka, mariadb));
-        CompletableFuture<Void> delivery = startIf(parts, Part.DELIVERY, CompletableFuture.allOf(kafka, registry));
-        CompletableFuture<Void> all = CompletableFuture.allOf(mariadb, kafka, registry, orderApi, connect, delivery);
+        Map<Part, CompletableFuture<Void>> ready = new EnumMap<>(Part.class);
+        for (Part part : Part.startOrder()) {
+            if (parts.contains(part)) {
+                CompletableFuture<?>[] needs = part.needs().stream().map(ready::get).toArray(CompletableFuture[]::new);
+                ready.put(part, part(part, CompletableFuture.allOf(needs), starter(part, true)));
+            }
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(ready.values().toArray(CompletableFuture[]::new));
         // fail fast: the first part that fails ends the wait, instead of waiting for the others' timeouts
-        Stream.of(mariadb, kafka, registry, orderApi, connect, delivery)
-                .forEach(f -> f.exceptionally(e -> {
-                    all.completeExceptionally(e);
-                    return null;
-                }));
+        ready.values().forEach(f -> f.exceptionally(e -> {
+            all.completeExceptionally(e);
+            return null;
+        }));
         all.join();
-    }
-
-    private CompletableFuture<Void> startIf(Set<Part> parts, Part part, CompletableFuture<Void> after) {
-        return parts.contains(part) ? part(part, after, starter(part, true)) : CompletableFuture.completedFuture(null);
     }
 
     /** How each part starts; {@code firstStart} registers the connector, a restart only waits for its task. */
@@ -255,7 +288,8 @@ public final class Stack implements AutoCloseable {
         throw new StackException(process.name() + " not started: the stack is stopping");
     }
 
-    private double elapsed() {
+    /** Seconds since this stack began to start. */
+    double elapsed() {
         return (System.nanoTime() - t0) / 1e9;
     }
 
@@ -317,34 +351,12 @@ public final class Stack implements AutoCloseable {
 
     private Supervised startRegistry(Supervised.Listener listener) throws IOException {
         return JavaApp.start(settings, "registry", "schema-registry", settings.registryPort(),
-                registryEnvironment(settings, registryAccounts), List.of(), listener);
-    }
-
-    static Map<String, String> registryEnvironment(StackSettings settings, RegistryAccounts registryAccounts) {
-        return Map.of(
-                "SPRING_DATASOURCE_URL", "jdbc:mariadb://" + settings.host() + ":" + settings.mariadbPort() + "/registry",
-                "REGISTRY_AUTH_ADMIN_PASSWORD", registryAccounts.adminPassword(),
-                "REGISTRY_AUTH_WRITER_PASSWORD", registryAccounts.writerPassword(),
-                "REGISTRY_AUTH_READER_PASSWORD", registryAccounts.readerPassword(),
-                "SPRING_DATASOURCE_USERNAME", "registry",
-                "SPRING_DATASOURCE_PASSWORD", settings.registryDbPassword());
+                AppEnvironments.registry(settings, registryAccounts), List.of(), listener);
     }
 
     private Supervised startOrderApi(Supervised.Listener listener) throws IOException {
         return JavaApp.start(settings, "order-api", "order-api", settings.orderApiPort(),
-                orderApiEnvironment(settings, registryAccounts), List.of(), listener);
-    }
-
-    static Map<String, String> orderApiEnvironment(StackSettings settings, RegistryAccounts registryAccounts) {
-        return Map.of(
-                "SPRING_R2DBC_URL", settings.ordersR2dbcUrl(),
-                "OUTBOX_SCHEMA_REGISTRY_USER_INFO", registryAccounts.writerUserInfo(),
-                "SPRING_R2DBC_USERNAME", "orders",
-                "SPRING_R2DBC_PASSWORD", settings.ordersDbPassword(),
-                "SPRING_FLYWAY_URL", settings.ordersJdbcUrl(),
-                "SPRING_FLYWAY_USER", "orders",
-                "SPRING_FLYWAY_PASSWORD", settings.ordersDbPassword(),
-                "OUTBOX_SCHEMA_REGISTRY_URL", settings.registryUrl());
+                AppEnvironments.orderApi(settings, registryAccounts), List.of(), listener);
     }
 
     private Supervised startDelivery(Supervised.Listener listener) throws IOException {
@@ -360,15 +372,8 @@ public final class Stack implements AutoCloseable {
     }
 
     private Supervised startDeliveryInstance(String name, int port, Supervised.Listener listener) throws IOException {
-        return JavaApp.start(settings, name, "delivery-streams", port, Map.of(
-                "SPRING_KAFKA_BOOTSTRAP_SERVERS", settings.kafkaBootstrap(),
-                "DELIVERY_TOPICS_REPLICATION_FACTOR", Integer.toString(settings.kafkaReplicationFactor()),
-                "OUTBOX_SCHEMA_REGISTRY_USER_INFO", registryAccounts.writerUserInfo(),
-                "SPRING_KAFKA_STREAMS_STATE_DIR", settings.stateDir().resolve(name).resolve("streams").toString(),
-                // the board shows these parts' state and proxies its order actions to the order API
-                "BOARD_ORDER_API_URL", settings.orderApiUrl(),
-                "BOARD_CONNECT_URL", settings.connectUrl(),
-                "OUTBOX_SCHEMA_REGISTRY_URL", settings.registryUrl()), List.of(), listener);
+        return JavaApp.start(settings, name, "delivery-streams", port,
+                AppEnvironments.delivery(settings, registryAccounts, name), List.of(), listener);
     }
 
     /** Stops one part (for restart and failover tests); {@link #restart(Part)} starts it again. */
@@ -422,9 +427,7 @@ public final class Stack implements AutoCloseable {
             extras.forEach(process -> process.stop(Duration.ofSeconds(30)));
             extras.clear();
         }
-        List<Part> order = new ArrayList<>(List.of(Part.values()));
-        Collections.reverse(order);
-        for (Part part : order) {
+        for (Part part : Part.stopOrder()) {
             if (part == Part.KAFKA) {
                 synchronized (extraBrokers) {
                     extraBrokers.forEach(process -> process.stop(Duration.ofSeconds(30)));
@@ -438,175 +441,6 @@ public final class Stack implements AutoCloseable {
                 out.printf("[stop] %-16s stopped in %.1f s%n", part.id(), (System.nanoTime() - begin) / 1e9);
             }
         }
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // command line
-
-    public static void main(String[] args) {
-        Path home = Path.of(System.getProperty("stack.home", ".")).toAbsolutePath().normalize();
-        List<String> words = List.of(args);
-        StackSettings settings;
-        try {
-            settings = StackSettings.fromEnvironment(home);
-            Optional<String> brokers = words.stream().filter(w -> w.startsWith("--brokers=")).findFirst();
-            if (brokers.isPresent()) {
-                settings = settings.withKafkaBrokers(Integer.parseInt(brokers.get().substring("--brokers=".length())));
-            }
-        } catch (IllegalArgumentException e) {
-            System.err.println("stack: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        String command = words.isEmpty() ? "start" : words.get(0);
-        try {
-            switch (command) {
-                case "start" -> startCommand(settings, words.contains("--detach"), parts(words),
-                        !words.contains("--no-demo"));
-                case "stop" -> stopDetached(settings, System.out);
-                case "status" -> status(settings);
-                case "reset" -> {
-                    stopDetached(settings, System.out);
-                    deleteTree(settings.stateDir());
-                    System.out.println("state removed: " + settings.stateDir());
-                }
-                default -> {
-                    System.err.println("usage: stack [start [--detach] [--infra-only | --parts=mariadb,kafka,...] [--brokers=1|3] [--no-demo]"
-                            + " | stop | status | reset]");
-                    System.exit(2);
-                }
-            }
-        } catch (StackException e) {
-            System.err.println("\nstack: " + e.getMessage());
-            System.exit(1);
-        }
-    }
-
-    private static Set<Part> parts(List<String> words) {
-        if (words.contains("--infra-only")) {
-            return Part.INFRASTRUCTURE;
-        }
-        return words.stream().filter(w -> w.startsWith("--parts=")).findFirst()
-                .map(w -> Part.parse(w.substring("--parts=".length()))).orElse(Part.ALL);
-    }
-
-    private static void startCommand(StackSettings settings, boolean detach, Set<Part> wanted, boolean demo) {
-        System.out.println("Starting the local stack (state: " + settings.stateDir() + ")");
-        Stack stack = start(settings, wanted, System.out);
-        boolean infraOnly = !stack.running.containsKey(Part.ORDER_API);
-        CountDownLatch stopped = new CountDownLatch(1);
-        if (!detach) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                System.out.println("\nStopping the local stack ...");
-                stack.close();
-                stopped.countDown();
-            }, "stack-shutdown"));
-        }
-        double total = stack.elapsed();
-        double infra = stack.seconds.entrySet().stream().filter(e -> Part.INFRASTRUCTURE.contains(e.getKey()))
-                .mapToDouble(Map.Entry::getValue).max().orElse(0);
-        System.out.printf("%nStack ready in %.1f s (slowest infrastructure part %.1f s).%n", total, infra);
-        // the URLs first, the board's at their head: the demo order below can then be watched arriving on it
-        printUrls(settings, !infraOnly);
-        if (demo && !infraOnly) {
-            Demo.placeOrder(settings, System.out);
-        }
-        if (detach) {
-            System.out.println("\nRunning in the background. Stop with: ./stack stop");
-            return;
-        }
-        System.out.println("\nPress Ctrl-C to stop everything.");
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    static void printUrls(StackSettings s, boolean apps) {
-        System.out.println();
-        if (apps) {
-            System.out.println("  delivery board     " + s.deliveryUrl() + "/   (open it in a browser)");
-            System.out.println("  order-api          " + s.orderApiUrl() + "/orders   (OpenAPI: " + s.orderApiUrl() + "/v3/api-docs)");
-            System.out.println("  delivery-streams   " + s.deliveryUrl() + "/deliveries");
-        }
-        System.out.println("  schema registry    " + s.registryUrl() + "/subjects");
-        System.out.println("  kafka connect      " + s.connectUrl() + "/connectors/" + Connect.CONNECTOR + "/status");
-        System.out.println("  kafka bootstrap    " + s.kafkaBootstrap());
-        System.out.println("  mariadb            " + s.host() + ":" + s.mariadbPort() + "  (database orders, user orders;"
-                + " passwords in " + s.dbPasswordsFile() + ")");
-        System.out.println("  logs               " + s.logs());
-    }
-
-    /** Refuses to start a second stack on the same state directory while the first one's processes live. */
-    static void refuseIfRunning(StackSettings settings) {
-        List<String> alive = livePids(settings).entrySet().stream()
-                .map(e -> e.getKey() + " (pid " + e.getValue().pid() + ")").toList();
-        if (!alive.isEmpty()) {
-            throw new StackException("the stack in " + settings.stateDir() + " is already running: "
-                    + String.join(", ", alive) + ". Stop it first: ./stack stop");
-        }
-    }
-
-    /** Processes named by pid files whose process still lives; stale pid files are removed. */
-    static Map<String, ProcessHandle> livePids(StackSettings settings) {
-        Map<String, ProcessHandle> alive = new LinkedHashMap<>();
-        Path dir = settings.stateDir().resolve("pids");
-        if (!Files.isDirectory(dir)) {
-            return alive;
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".pid")).sorted().toList()) {
-                String name = file.getFileName().toString().replace(".pid", "");
-                Optional<ProcessHandle> handle = Optional.empty();
-                try {
-                    handle = ProcessHandle.of(Long.parseLong(Files.readString(file).trim()));
-                } catch (NumberFormatException ignored) {
-                    // unreadable pid file: treat as stale
-                }
-                if (handle.isPresent() && handle.get().isAlive()) {
-                    alive.put(name, handle.get());
-                } else {
-                    Files.deleteIfExists(file);
-                }
-            }
-        } catch (IOException e) {
-            throw new StackException("cannot read " + dir + ": " + e.getMessage());
-        }
-        return alive;
-    }
-
-    static void stopDetached(StackSettings settings, PrintStream out) {
-        Map<String, ProcessHandle> alive = livePids(settings);
-        if (alive.isEmpty()) {
-            out.println("nothing running in " + settings.stateDir());
-            return;
-        }
-        List<String> order = new ArrayList<>(List.of("delivery-2", "delivery", "order-api", "connect", "registry", "kafka-3",
-                "kafka-2", "kafka", "mariadb"));
-        alive.keySet().stream().filter(n -> !order.contains(n)).forEach(n -> order.add(0, n));
-        for (String name : order) {
-            ProcessHandle handle = alive.get(name);
-            if (handle != null) {
-                Supervised.stop(handle, Duration.ofSeconds(30));
-                try {
-                    Files.deleteIfExists(Supervised.pidFile(settings, name));
-                } catch (IOException ignored) {
-                    // stale pid files are cleaned by the next start
-                }
-                out.println("stopped " + name + " (pid " + handle.pid() + ")");
-            }
-        }
-    }
-
-    static void status(StackSettings settings) {
-        Map<String, ProcessHandle> alive = livePids(settings);
-        if (alive.isEmpty()) {
-            System.out.println("not running (state: " + settings.stateDir() + ")");
-            return;
-        }
-        alive.forEach((name, handle) -> System.out.println("running  " + name + " (pid " + handle.pid() + ")"));
-        printUrls(settings, alive.containsKey("order-api"));
     }
 
     /** Deletes a directory and all below it (a state directory); nothing when it does not exist. */

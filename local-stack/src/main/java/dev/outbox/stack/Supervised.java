@@ -48,16 +48,12 @@ public final class Supervised {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         Process process = builder.start();
-        Path pidFile = pidFile(settings, name);
+        Path pidFile = PidFiles.file(settings, name);
         Files.createDirectories(pidFile.getParent());
         Files.writeString(pidFile, Long.toString(process.pid()));
         Supervised supervised = new Supervised(name, process, log, pidFile, logStart);
         listener.started(supervised);
         return supervised;
-    }
-
-    public static Path pidFile(StackSettings settings, String name) {
-        return settings.stateDir().resolve("pids").resolve(name + ".pid");
     }
 
     /** A java command line running {@code mainClass} with this JVM's own java binary. */

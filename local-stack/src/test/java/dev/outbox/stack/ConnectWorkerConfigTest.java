@@ -27,7 +27,7 @@ class ConnectWorkerConfigTest {
     Path state;
 
     @Test
-    void the_env_config_provider_has_an_allowlist_of_exactly_the_variables_the_connector_files_read() throws IOException {
+    void theEnvConfigProviderHasAnAllowlistOfExactlyTheVariablesTheConnectorFilesRead() throws IOException {
         Properties worker = new Properties();
         worker.load(new StringReader(Connect.workerConfig(settings())));
 
@@ -52,7 +52,7 @@ class ConnectWorkerConfigTest {
     }
 
     @Test
-    void the_worker_is_given_every_variable_the_connector_reads() throws IOException {
+    void theWorkerIsGivenEveryVariableTheConnectorReads() throws IOException {
         assertThat(Connect.environment(settings()).keySet())
                 .containsExactlyInAnyOrderElementsOf(envVariablesIn(HOME.resolve("connect/order-outbox.mariadb.json")));
     }

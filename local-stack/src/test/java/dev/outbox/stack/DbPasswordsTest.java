@@ -21,7 +21,7 @@ class DbPasswordsTest {
     Path temp;
 
     @Test
-    void two_fresh_state_directories_get_different_random_passwords() {
+    void twoFreshStateDirectoriesGetDifferentRandomPasswords() {
         StackSettings one = settings(temp.resolve("one"));
         StackSettings two = settings(temp.resolve("two"));
 
@@ -33,7 +33,7 @@ class DbPasswordsTest {
     }
 
     @Test
-    void the_passwords_are_kept_in_an_owner_only_file_and_reused() throws IOException {
+    void thePasswordsAreKeptInAnOwnerOnlyFileAndReused() throws IOException {
         StackSettings settings = settings(temp);
         String orders = settings.ordersDbPassword();
 
@@ -48,7 +48,7 @@ class DbPasswordsTest {
     }
 
     @Test
-    void a_stack_setting_still_overrides_the_generated_password() {
+    void aStackSettingStillOverridesTheGeneratedPassword() {
         System.setProperty("stack.orders.db.password", "chosen-by-me");
         try {
             StackSettings settings = settings(temp);
@@ -60,12 +60,12 @@ class DbPasswordsTest {
     }
 
     @Test
-    void the_apps_and_connect_are_given_the_generated_passwords() {
+    void theAppsAndConnectAreGivenTheGeneratedPasswords() {
         StackSettings settings = settings(temp);
         assertThat(Connect.environment(settings)).containsEntry("DEBEZIUM_DB_PASSWORD", settings.debeziumDbPassword());
-        assertThat(Stack.orderApiEnvironment(settings, RegistryAccounts.fromEnvironment())).containsEntry("SPRING_R2DBC_PASSWORD", settings.ordersDbPassword())
+        assertThat(AppEnvironments.orderApi(settings, RegistryAccounts.fromEnvironment())).containsEntry("SPRING_R2DBC_PASSWORD", settings.ordersDbPassword())
                 .containsEntry("SPRING_FLYWAY_PASSWORD", settings.ordersDbPassword());
-        assertThat(Stack.registryEnvironment(settings, RegistryAccounts.fromEnvironment()))
+        assertThat(AppEnvironments.registry(settings, RegistryAccounts.fromEnvironment()))
                 .containsEntry("SPRING_DATASOURCE_PASSWORD", settings.registryDbPassword());
     }
 

@@ -21,7 +21,7 @@ class KafkaClusterSettingsTest {
     }
 
     @Test
-    void one_broker_is_the_default_with_replication_factor_one() {
+    void oneBrokerIsTheDefaultWithReplicationFactorOne() {
         StackSettings s = settings();
         assertThat(s.kafkaBrokers()).isEqualTo(1);
         assertThat(s.kafkaBootstrap()).isEqualTo("127.0.0.1:19092");
@@ -30,7 +30,7 @@ class KafkaClusterSettingsTest {
     }
 
     @Test
-    void three_brokers_have_their_own_ports_replication_factor_three_and_two_in_sync() {
+    void threeBrokersHaveTheirOwnPortsReplicationFactorThreeAndTwoInSync() {
         StackSettings s = settings().withKafkaBrokers(3);
         assertThat(s.kafkaBootstrap()).isEqualTo("127.0.0.1:19092,127.0.0.1:19094,127.0.0.1:19096");
         assertThat(s.kafkaControllerPort(3)).isEqualTo(19097);
@@ -41,13 +41,13 @@ class KafkaClusterSettingsTest {
     }
 
     @Test
-    void a_quorum_that_cannot_survive_a_loss_is_refused() {
+    void aQuorumThatCannotSurviveALossIsRefused() {
         assertThatThrownBy(() -> settings().withKafkaBrokers(2)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("1 or 3 brokers");
     }
 
     @Test
-    void the_connect_worker_leaves_its_topics_replication_to_the_broker_default() {
+    void theConnectWorkerLeavesItsTopicsReplicationToTheBrokerDefault() {
         assertThat(Connect.workerConfig(settings().withKafkaBrokers(3)))
                 .contains("offset.storage.replication.factor=-1")
                 .contains("bootstrap.servers=127.0.0.1:19092,127.0.0.1:19094,127.0.0.1:19096");

@@ -22,7 +22,7 @@ class MariaDbPasswordsTest {
     Path state;
 
     @Test
-    void the_users_log_in_with_the_generated_passwords_and_a_second_start_keeps_them() throws Exception {
+    void theUsersLogInWithTheGeneratedPasswordsAndASecondStartKeepsThem() throws Exception {
         StackSettings settings = StackSettings.fromEnvironment(HOME).withStateDir(state)
                 .withPorts(Map.of("mariadb", LocalStackExtension.freePort()));
         String orders;

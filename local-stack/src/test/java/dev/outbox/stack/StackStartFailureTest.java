@@ -40,7 +40,7 @@ class StackStartFailureTest {
     }
 
     @Test
-    void a_part_that_spawns_its_process_after_another_part_failed_does_not_leave_it_running() throws Exception {
+    void aPartThatSpawnsItsProcessAfterAnotherPartFailedDoesNotLeaveItRunning() throws Exception {
         CountDownLatch slowStarting = new CountDownLatch(1);
         CountDownLatch failed = new CountDownLatch(1);
         CountDownLatch slowSpawned = new CountDownLatch(1);
@@ -70,7 +70,7 @@ class StackStartFailureTest {
     }
 
     @Test
-    void a_part_waiting_to_get_ready_when_another_part_fails_is_stopped() throws Exception {
+    void aPartWaitingToGetReadyWhenAnotherPartFailsIsStopped() throws Exception {
         CountDownLatch slowSpawned = new CountDownLatch(1);
         Map<Stack.Part, Stack.Starter> starters = Map.of(
                 Stack.Part.MARIADB, listener -> {

@@ -1,7 +1,7 @@
 package dev.outbox.systemtest;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,7 +15,7 @@ import java.util.function.Predicate;
 final class Api {
 
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final JsonMapper JSON = JsonMapper.builder().build();
 
     record Reply(int status, java.net.http.HttpHeaders headers, String body) {
         JsonNode json() {
@@ -65,7 +65,7 @@ final class Api {
     }
 
     static boolean hasStatus(Reply reply, String status) {
-        return reply.status() == 200 && status.equals(reply.json().get("status").asText());
+        return reply.status() == 200 && status.equals(reply.json().get("status").asString());
     }
 
     static String placeOrder(String orderApiUrl, String customerId) {
@@ -73,7 +73,7 @@ final class Api {
         if (placed.status() != 201) {
             throw new IllegalStateException("order not placed: " + placed.status() + " " + placed.body());
         }
-        return placed.json().get("id").asText();
+        return placed.json().get("id").asString();
     }
 
     static void sleep(long millis) {

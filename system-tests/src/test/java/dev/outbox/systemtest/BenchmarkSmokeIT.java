@@ -1,7 +1,6 @@
 package dev.outbox.systemtest;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
 import dev.outbox.bench.LoadBenchmark;
 import dev.outbox.stack.StackSettings;
 import dev.outbox.stack.junit.LocalStackExtension;
@@ -21,12 +20,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BenchmarkSmokeIT {
 
     @Test
-    void a_short_run_writes_well_formed_results(StackSettings settings) throws Exception {
+    void aShortRunWritesWellFormedResults(StackSettings settings) throws Exception {
         Path out = Path.of("target/bench-smoke").toAbsolutePath();
         Path json = LoadBenchmark.run(new String[]{"--rates=20", "--jit-warmup=0s", "--warmup=1s", "--measure=3s", "--baseline=1s",
                 "--overload=false", "--view-samples=10", "--results=" + out}, settings);
 
-        JsonNode results = new ObjectMapper().readTree(json.toFile());
+        JsonNode results = Api.JSON.readTree(json.toFile());
         assertThat(results.at("/machine/cores").asInt()).isPositive();
         assertThat(results.at("/pids").has("order-api")).isTrue();
         assertThat(results.at("/pids").has("delivery")).isTrue();

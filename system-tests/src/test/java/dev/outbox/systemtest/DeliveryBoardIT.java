@@ -100,7 +100,7 @@ class DeliveryBoardIT {
 
     @Test
     @Order(1)
-    void an_order_placed_on_the_board_is_moved_to_delivered_by_clicks_and_a_second_window_sees_each_move()
+    void anOrderPlacedOnTheBoardIsMovedToDeliveredByClicksAndASecondWindowSeesEachMove()
             throws IOException {
         WebDriver first = openBoard("first");
         WebDriver second = openBoard("second");
@@ -164,7 +164,7 @@ class DeliveryBoardIT {
 
     @Test
     @Order(2)
-    void with_connect_stopped_the_board_says_so_and_shows_the_new_order_once_connect_is_back(Stack stack)
+    void withConnectStoppedTheBoardSaysSoAndShowsTheNewOrderOnceConnectIsBack(Stack stack)
             throws IOException {
         WebDriver board = openBoard("connect-down");
         try {

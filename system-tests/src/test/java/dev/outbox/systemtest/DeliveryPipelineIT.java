@@ -1,6 +1,6 @@
 package dev.outbox.systemtest;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 import dev.outbox.stack.StackSettings;
 import dev.outbox.stack.junit.LocalStackExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -49,11 +49,11 @@ class DeliveryPipelineIT {
     }
 
     @Test
-    void an_order_is_delivered_through_the_delivery_api_and_the_sse_stream_shows_each_transition_in_order()
+    void anOrderIsDeliveredThroughTheDeliveryApiAndTheSseStreamShowsEachTransitionInOrder()
             throws Exception {
         String orderId = Api.placeOrder(settings.orderApiUrl(), "c-e2e");
         assertThat(getUntil(delivery(orderId), r -> hasStatus(r, "AWAITING_COURIER"), VISIBLE).json()
-                .get("status").asText()).isEqualTo("AWAITING_COURIER");
+                .get("status").asString()).isEqualTo("AWAITING_COURIER");
 
         try (SseStream sse = new SseStream(delivery(orderId) + "/events")) {
             assertThat(sse.next()).as("current status first").contains("AWAITING_COURIER");
@@ -68,15 +68,15 @@ class DeliveryPipelineIT {
             assertThat(changes.get(2)).contains("\"to\":\"DELIVERED\"");
         }
         JsonNode view = Api.get(delivery(orderId)).json();
-        assertThat(view.get("status").asText()).isEqualTo("DELIVERED");
-        assertThat(view.get("courierId").asText()).isEqualTo("courier-7");
+        assertThat(view.get("status").asString()).isEqualTo("DELIVERED");
+        assertThat(view.get("courierId").asString()).isEqualTo("courier-7");
         List<String> path = new ArrayList<>();
-        view.get("history").forEach(t -> path.add(t.get("to").asText()));
+        view.get("history").forEach(t -> path.add(t.get("to").asString()));
         assertThat(path).containsExactly("AWAITING_COURIER", "COURIER_ASSIGNED", "IN_TRANSIT", "DELIVERED");
     }
 
     @Test
-    void a_command_the_delivery_state_forbids_is_409_and_changes_nothing() {
+    void aCommandTheDeliveryStateForbidsIs409AndChangesNothing() {
         String orderId = Api.placeOrder(settings.orderApiUrl(), "c-409");
         getUntil(delivery(orderId), r -> hasStatus(r, "AWAITING_COURIER"), VISIBLE);
 
@@ -84,23 +84,23 @@ class DeliveryPipelineIT {
 
         assertThat(pickup.status()).isEqualTo(409);
         assertThat(pickup.header("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
-        assertThat(Api.get(delivery(orderId)).json().get("status").asText()).isEqualTo("AWAITING_COURIER");
+        assertThat(Api.get(delivery(orderId)).json().get("status").asString()).isEqualTo("AWAITING_COURIER");
     }
 
     @Test
-    void a_cancelled_order_shows_cancelled() {
+    void aCancelledOrderShowsCancelled() {
         String orderId = Api.placeOrder(settings.orderApiUrl(), "c-cancel");
         getUntil(delivery(orderId), r -> hasStatus(r, "AWAITING_COURIER"), VISIBLE);
 
         assertThat(Api.post(settings.orderApiUrl() + "/orders/" + orderId + "/cancel", "{\"reason\": \"too slow\"}")
                 .status()).isEqualTo(200);
 
-        assertThat(getUntil(delivery(orderId), r -> hasStatus(r, "CANCELLED"), VISIBLE).json().get("status").asText())
+        assertThat(getUntil(delivery(orderId), r -> hasStatus(r, "CANCELLED"), VISIBLE).json().get("status").asString())
                 .isEqualTo("CANCELLED");
     }
 
     @Test
-    void a_cancellation_after_pickup_is_recorded_as_rejected_and_the_parcel_stays_in_transit() {
+    void aCancellationAfterPickupIsRecordedAsRejectedAndTheParcelStaysInTransit() {
         String orderId = Api.placeOrder(settings.orderApiUrl(), "c-late-cancel");
         getUntil(delivery(orderId), r -> hasStatus(r, "AWAITING_COURIER"), VISIBLE);
         Api.post(delivery(orderId) + "/courier", "{\"courierId\": \"courier-1\"}");
@@ -110,14 +110,14 @@ class DeliveryPipelineIT {
 
         JsonNode view = getUntil(delivery(orderId), r -> r.status() == 200
                 && r.json().get("history").toString().contains("\"rejected\":true"), VISIBLE).json();
-        assertThat(view.get("status").asText()).isEqualTo("IN_TRANSIT");
+        assertThat(view.get("status").asString()).isEqualTo("IN_TRANSIT");
         JsonNode last = view.get("history").get(view.get("history").size() - 1);
-        assertThat(last.get("cause").asText()).isEqualTo("OrderCancelled");
+        assertThat(last.get("cause").asString()).isEqualTo("OrderCancelled");
         assertThat(last.get("rejected").asBoolean()).isTrue();
     }
 
     @Test
-    void a_re_published_order_event_changes_nothing_and_counts_as_a_duplicate() {
+    void aRePublishedOrderEventChangesNothingAndCountsAsADuplicate() {
         String orderId = Api.placeOrder(settings.orderApiUrl(), "c-dup");
         String before = getUntil(delivery(orderId), r -> hasStatus(r, "AWAITING_COURIER"), VISIBLE).body();
         double duplicatesBefore = duplicatesDropped();
@@ -145,7 +145,7 @@ class DeliveryPipelineIT {
     }
 
     @Test
-    void a_record_that_cannot_be_decoded_is_dead_lettered_by_streams_with_its_origin_and_the_pipeline_goes_on()
+    void aRecordThatCannotBeDecodedIsDeadLetteredByStreamsWithItsOriginAndThePipelineGoesOn()
             throws Exception {
         String key = java.util.UUID.randomUUID().toString();
         byte[] garbage = "{\"not\":\"avro\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);

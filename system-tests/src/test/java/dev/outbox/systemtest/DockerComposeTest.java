@@ -1,8 +1,7 @@
 package dev.outbox.systemtest;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,17 +28,17 @@ class DockerComposeTest {
 
     @BeforeAll
     static void read() throws IOException {
-        services = new YAMLMapper().readTree(HOME.resolve("docker-compose.yml").toFile()).get("services");
+        services = YAMLMapper.builder().build().readTree(HOME.resolve("docker-compose.yml").toFile()).get("services");
     }
 
     @Test
-    void has_every_part_of_the_system() {
+    void hasEveryPartOfTheSystem() {
         assertThat(names(services)).containsExactlyInAnyOrder("mysql", "kafka", "schema-registry", "connect",
                 "register-connector", "order-api", "delivery-streams", "kafka-ui");
     }
 
     @Test
-    void publishes_the_design_ports_on_loopback_only() {
+    void publishesTheDesignPortsOnLoopbackOnly() {
         Map<String, String> expected = Map.of("mysql", "127.0.0.1:3307:3306", "kafka", "127.0.0.1:9092:9092",
                 "schema-registry", "127.0.0.1:8081:8081", "connect", "127.0.0.1:8083:8083",
                 "order-api", "127.0.0.1:8080:8080", "delivery-streams", "127.0.0.1:8082:8082",
@@ -52,7 +50,7 @@ class DockerComposeTest {
     }
 
     @Test
-    void servers_have_healthchecks_and_dependents_wait_for_them() {
+    void serversHaveHealthchecksAndDependentsWaitForThem() {
         for (String server : List.of("mysql", "kafka", "schema-registry", "connect", "order-api", "delivery-streams")) {
             assertThat(services.get(server).has("healthcheck")).as(server + " healthcheck").isTrue();
         }
@@ -66,7 +64,7 @@ class DockerComposeTest {
             JsonNode dependsOn = services.get(service).get("depends_on");
             assertThat(names(dependsOn)).as(service + " depends_on").containsAll(deps);
             deps.forEach(dep -> {
-                String condition = dependsOn.get(dep).get("condition").asText();
+                String condition = dependsOn.get(dep).get("condition").asString();
                 assertThat(condition).as(service + " waits for " + dep).isEqualTo("service_healthy");
                 assertThat(services.get(dep).has("healthcheck")).as(dep + " has the healthcheck waited for").isTrue();
             });
@@ -74,15 +72,15 @@ class DockerComposeTest {
     }
 
     @Test
-    void kafka_runs_in_kraft_mode_without_zookeeper() {
+    void kafkaRunsInKraftModeWithoutZookeeper() {
         JsonNode env = services.get("kafka").get("environment");
-        assertThat(env.get("KAFKA_PROCESS_ROLES").asText()).isEqualTo("broker,controller");
+        assertThat(env.get("KAFKA_PROCESS_ROLES").asString()).isEqualTo("broker,controller");
         assertThat(names(services)).noneMatch(s -> s.contains("zookeeper"));
         assertThat(names(env)).noneMatch(k -> k.contains("ZOOKEEPER"));
     }
 
     @Test
-    void the_registration_service_mounts_and_posts_the_versioned_connector_file() throws IOException {
+    void theRegistrationServiceMountsAndPostsTheVersionedConnectorFile() throws IOException {
         JsonNode register = services.get("register-connector");
         assertThat(texts(register.get("volumes"))).contains("./connect:/connect:ro");
         assertThat(texts(register.get("command")).get(0)).contains("@/connect/order-outbox.mysql.json");
@@ -97,12 +95,12 @@ class DockerComposeTest {
     }
 
     @Test
-    void connects_env_config_provider_hands_out_only_what_the_connector_file_reads() throws IOException {
+    void connectsEnvConfigProviderHandsOutOnlyWhatTheConnectorFileReads() throws IOException {
         JsonNode env = services.get("connect").get("environment");
         // the Debezium image turns CONNECT_X_Y into the worker property x.y
         JsonNode pattern = env.get("CONNECT_CONFIG_PROVIDERS_ENV_PARAM_ALLOWLIST_PATTERN");
         assertThat(pattern).as("config.providers.env.param.allowlist.pattern").isNotNull();
-        var allowed = java.util.regex.Pattern.compile(pattern.asText());
+        var allowed = java.util.regex.Pattern.compile(pattern.asString());
         String file = Files.readString(HOME.resolve("connect/order-outbox.mysql.json"));
         var matcher = java.util.regex.Pattern.compile("\\$\\{env:([A-Z_]+)}").matcher(file);
         java.util.Set<String> read = new java.util.TreeSet<>();
@@ -115,10 +113,9 @@ class DockerComposeTest {
     }
 
     @Test
-    void mysql_and_mariadb_connector_files_differ_only_in_the_connector_class() throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        JsonNode mysql = json.readTree(HOME.resolve("connect/order-outbox.mysql.json").toFile());
-        JsonNode mariadb = json.readTree(HOME.resolve("connect/order-outbox.mariadb.json").toFile());
+    void mysqlAndMariadbConnectorFilesDifferOnlyInTheConnectorClass() throws IOException {
+        JsonNode mysql = Api.JSON.readTree(HOME.resolve("connect/order-outbox.mysql.json").toFile());
+        JsonNode mariadb = Api.JSON.readTree(HOME.resolve("connect/order-outbox.mariadb.json").toFile());
         assertThat(mysql.get("name")).isEqualTo(mariadb.get("name"));
         Map<String, String> a = flat(mysql.get("config"));
         Map<String, String> b = flat(mariadb.get("config"));
@@ -128,7 +125,7 @@ class DockerComposeTest {
     }
 
     @Test
-    void the_apps_get_the_settings_the_local_stack_gives_them() {
+    void theAppsGetTheSettingsTheLocalStackGivesThem() {
         assertThat(names(services.get("order-api").get("environment"))).contains("SPRING_R2DBC_URL",
                 "SPRING_FLYWAY_URL", "OUTBOX_SCHEMA_REGISTRY_URL");
         assertThat(names(services.get("delivery-streams").get("environment"))).contains(
@@ -139,7 +136,7 @@ class DockerComposeTest {
     private static List<String> names(JsonNode node) {
         List<String> names = new ArrayList<>();
         if (node != null) {
-            node.fieldNames().forEachRemaining(names::add);
+            names.addAll(node.propertyNames());
         }
         return names;
     }
@@ -147,16 +144,15 @@ class DockerComposeTest {
     private static List<String> texts(JsonNode node) {
         List<String> out = new ArrayList<>();
         if (node != null) {
-            node.forEach(n -> out.add(n.asText()));
+            node.forEach(n -> out.add(n.asString()));
         }
         return out;
     }
 
     private static Map<String, String> flat(JsonNode config) {
         Map<String, String> map = new HashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = config.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            map.put(e.getKey(), e.getValue().asText());
+        for (Map.Entry<String, JsonNode> e : config.properties()) {
+            map.put(e.getKey(), e.getValue().asString());
         }
         return map;
     }

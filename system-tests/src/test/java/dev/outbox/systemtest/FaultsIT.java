@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FaultsIT {
 
     @Test
-    void kills_lose_nothing_apply_nothing_twice_and_dead_letter_nothing() throws Exception {
+    void killsLoseNothingApplyNothingTwiceAndDeadLetterNothing() throws Exception {
         Path home = Path.of(System.getProperty("stack.home", "..")).toAbsolutePath().normalize();
         Path target = Path.of("target").toAbsolutePath();
         FaultHarness.Report report = FaultHarness.run(FaultHarness.Options.parse(new String[]{

@@ -26,7 +26,7 @@ class HealthIT {
     }
 
     @Test
-    void every_service_answers_its_status_and_nothing_more() {
+    void everyServiceAnswersItsStatusAndNothingMore() {
         for (String url : List.of(settings.orderApiUrl(), settings.deliveryUrl(), settings.registryUrl())) {
             Api.Reply health = Api.get(url + "/actuator/health");
             assertThat(health.status()).as(url).isEqualTo(200);

@@ -1,7 +1,6 @@
 package dev.outbox.systemtest;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
 import dev.outbox.events.order.OrderPlaced;
 import dev.outbox.serde.KafkaAvroDeserializer;
 import dev.outbox.stack.StackSettings;
@@ -35,7 +34,7 @@ class OrderPipelineIT {
     }
 
     @Test
-    void placing_an_order_puts_exactly_one_record_on_the_order_events_topic() throws Exception {
+    void placingAnOrderPutsExactlyOneRecordOnTheOrderEventsTopic() throws Exception {
         try (TopicReader reader = new TopicReader(settings.kafkaBootstrap(), "order.events")) {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                             URI.create(settings.orderApiUrl() + "/orders"))
@@ -44,8 +43,8 @@ class OrderPipelineIT {
                     .POST(HttpRequest.BodyPublishers.ofString(Bodies.order("c-pipeline"))).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-            JsonNode order = new ObjectMapper().readTree(response.body());
-            String orderId = order.get("id").asText();
+            JsonNode order = Api.JSON.readTree(response.body());
+            String orderId = order.get("id").asString();
 
             reader.readUntil(r -> r.stream().anyMatch(c -> orderId.equals(c.key())), Duration.ofSeconds(30));
             List<ConsumerRecord<String, byte[]>> records = reader.drain(Duration.ofSeconds(2)).stream()

@@ -49,7 +49,7 @@ class OutboxConnectorIT {
     }
 
     @Test
-    void an_outbox_row_inserted_and_deleted_in_one_transaction_arrives_once_byte_exact_with_key_and_headers(Stack stack)
+    void anOutboxRowInsertedAndDeletedInOneTransactionArrivesOnceByteExactWithKeyAndHeaders(Stack stack)
             throws Exception {
         OutboxRow row = OutboxRow.random("OrderPlaced");
         try (TopicReader reader = new TopicReader(settings.kafkaBootstrap(), TOPIC)) {
@@ -74,7 +74,7 @@ class OutboxConnectorIT {
     }
 
     @Test
-    void after_a_connect_restart_the_connector_resumes_without_re_emitting_old_events(Stack stack) throws Exception {
+    void afterAConnectRestartTheConnectorResumesWithoutReEmittingOldEvents(Stack stack) throws Exception {
         OutboxRow before = OutboxRow.random("OrderPlaced");
         OutboxRow after = OutboxRow.random("OrderCancelled");
         try (TopicReader reader = new TopicReader(settings.kafkaBootstrap(), TOPIC)) {

@@ -1,6 +1,5 @@
 package dev.outbox.systemtest;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.outbox.events.common.DeliveryAddress;
 import dev.outbox.events.common.OrderLine;
 import dev.outbox.events.order.OrderPlaced;
@@ -77,7 +76,7 @@ class SerdeWithRegistryIT {
     }
 
     @Test
-    void a_specific_record_round_trips_and_any_avro_library_decodes_it_with_the_schema_fetched_by_id() throws Exception {
+    void aSpecificRecordRoundTripsAndAnyAvroLibraryDecodesItWithTheSchemaFetchedById() throws Exception {
         OrderPlaced written = event("c-serde");
         byte[] bytes;
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer()) {
@@ -92,8 +91,8 @@ class SerdeWithRegistryIT {
         // plain Avro, no serde: header, then the schema from GET /schemas/ids/{id}, then the body
         assertThat(bytes[0]).isZero();
         int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
-        Schema schema = new Schema.Parser().parse(new ObjectMapper().readTree(get("/schemas/ids/" + id)).get("schema")
-                .asText());
+        Schema schema = new Schema.Parser().parse(Api.JSON.readTree(get("/schemas/ids/" + id)).get("schema")
+                .asString());
         GenericRecord plain = new GenericDatumReader<GenericRecord>(schema)
                 .read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
         assertThat(plain.get("customerId").toString()).isEqualTo("c-serde");
@@ -102,7 +101,7 @@ class SerdeWithRegistryIT {
     }
 
     @Test
-    void a_generic_record_round_trips_under_the_topic_name_strategy() {
+    void aGenericRecordRoundTripsUnderTheTopicNameStrategy() {
         Schema schema = new Schema.Parser().parse("""
                 {"type": "record", "name": "Ping", "namespace": "it", "fields": [{"name": "n", "type": "long"}]}""");
         GenericRecord ping = new GenericData.Record(schema);
@@ -116,7 +115,7 @@ class SerdeWithRegistryIT {
     }
 
     @Test
-    void serialising_100000_records_calls_the_registry_a_bounded_number_of_times() {
+    void serialising100000RecordsCallsTheRegistryABoundedNumberOfTimes() {
         CountingSchemaRegistryClient counting = new CountingSchemaRegistryClient(
                 new HttpSchemaRegistryClient(List.of(settings.registryUrl()), HttpSchemaRegistryClient.Settings.defaults(),
                         ACCOUNTS.writerUserInfo()));
@@ -136,7 +135,7 @@ class SerdeWithRegistryIT {
     }
 
     @Test
-    void without_or_with_wrong_credentials_the_registry_refuses_and_a_reader_may_not_register() {
+    void withoutOrWithWrongCredentialsTheRegistryRefusesAndAReaderMayNotRegister() {
         Map<Map<String, Object>, Integer> refusals = Map.of(
                 Map.of("schema.registry.url", settings.registryUrl()), 401,
                 configAs("writer:not-the-password"), 401,

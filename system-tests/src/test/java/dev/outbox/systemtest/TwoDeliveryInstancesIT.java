@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TwoDeliveryInstancesIT {
 
     @Test
-    void each_instance_answers_for_every_key_and_the_survivor_serves_all_keys(Stack stack) throws Exception {
+    void eachInstanceAnswersForEveryKeyAndTheSurvivorServesAllKeys(Stack stack) throws Exception {
         StackSettings s = stack.settings();
         List<String> orders = new ArrayList<>();
         for (int i = 0; i < 12; i++) { // keys on every partition
@@ -45,8 +45,8 @@ class TwoDeliveryInstancesIT {
                 for (String id : orders) {
                     Api.Reply reply = getUntil(url + "/deliveries/" + id, r -> r.status() == 200, Duration.ofSeconds(30));
                     assertThat(reply.status()).as(url + " for " + id + ": " + reply.body()).isEqualTo(200);
-                    assertThat(reply.json().get("orderId").asText()).isEqualTo(id);
-                    assertThat(reply.json().get("status").asText()).isEqualTo("AWAITING_COURIER");
+                    assertThat(reply.json().get("orderId").asString()).isEqualTo(id);
+                    assertThat(reply.json().get("status").asString()).isEqualTo("AWAITING_COURIER");
                     assertThat(reply.header("X-Served-By")).isPresent();
                 }
             }

@@ -1,10 +1,9 @@
 package dev.outbox.bench.faults;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.outbox.bench.LoadBenchmark;
 import dev.outbox.bench.LoadClient;
 import dev.outbox.bench.Results;
+import dev.outbox.bench.ResultsJson;
 import dev.outbox.stack.Stack;
 import dev.outbox.stack.StackSettings;
 import dev.outbox.stack.Supervised;
@@ -34,6 +33,10 @@ import java.util.stream.Collectors;
  * {@code benchmarks/results/faults-<timestamp>.md} and {@code .json}.
  *
  * <p>{@code ./stack faults} runs it; {@code --help} lists the options. A stack the user runs is not touched.
+ *
+ * <p>Longer than most classes on purpose: it is the run's script (options, private stack, each fault in turn,
+ * settle, count, write) and reads best in one place; traffic, faults, counting and the table are their own classes
+ * ({@link Traffic}, {@link Fault}, {@link Ledger}, {@link FaultTable}).
  */
 public final class FaultHarness {
 
@@ -278,7 +281,7 @@ public final class FaultHarness {
     private static Report write(Options options, String startedAt, String command, List<FaultRow> rows)
             throws IOException {
         boolean holds = rows.stream().allMatch(FaultRow::holds);
-        Results.Machine machine = LoadBenchmark.machine();
+        Results.Machine machine = Results.Machine.ofThisHost();
         String markdown = FaultTable.markdown(startedAt, command, machine, options, rows, holds);
         Report report = new Report(startedAt, command, machine, options.rate(), options.ordersPerFault(),
                 options.commandEvery(), rows, holds, markdown);
@@ -286,8 +289,7 @@ public final class FaultHarness {
         String name = "faults-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
                 .format(Instant.parse(startedAt));
         Files.writeString(options.results().resolve(name + ".md"), markdown);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(options.results().resolve(name + ".json").toFile(), report);
+        ResultsJson.write(options.results().resolve(name + ".json"), report);
         System.out.println("[faults] results: " + options.results().resolve(name + ".md"));
         return report;
     }

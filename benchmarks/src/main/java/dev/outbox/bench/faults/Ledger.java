@@ -1,7 +1,5 @@
 package dev.outbox.bench.faults;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -9,6 +7,8 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -50,7 +50,7 @@ final class Ledger {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String jdbcUrl;
     private final String dbUser;
@@ -101,10 +101,10 @@ final class Ledger {
             JsonNode page = getJson(url);
             for (JsonNode item : page.get("items")) {
                 List<String> ids = new java.util.ArrayList<>();
-                item.get("history").forEach(t -> ids.add(t.get("eventId").asText()));
-                views.put(item.get("orderId").asText(), new View(item.get("status").asText(), ids));
+                item.get("history").forEach(t -> ids.add(t.get("eventId").asString()));
+                views.put(item.get("orderId").asString(), new View(item.get("status").asString(), ids));
             }
-            after = page.hasNonNull("next") ? page.get("next").asText() : null;
+            after = page.hasNonNull("next") ? page.get("next").asString() : null;
         } while (after != null);
         return views;
     }

@@ -33,6 +33,9 @@ import java.util.regex.Pattern;
  * until it is accepted (the contract the delivery API offers for exactly this). It records every request's outcome
  * and, from a {@code read_committed} consumer of {@code delivery.status}, when each order reached the end of the
  * pipeline, so the checks afterwards can count what was lost, late or wrong.
+ *
+ * <p>A little over the usual size: the placing, the courier flow with its retries and the status consumer share the
+ * records they fill, and the rules of what counts as one attempt live with them.
  */
 final class Traffic implements AutoCloseable {
 

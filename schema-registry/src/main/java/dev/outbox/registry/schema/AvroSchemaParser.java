@@ -2,12 +2,19 @@ package dev.outbox.registry.schema;
 
 import dev.outbox.registry.error.Errors;
 import org.apache.avro.Schema;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.core.json.JsonReadFeature;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Parses Avro schema text into the registry's normalised form.
@@ -41,7 +48,9 @@ public final class AvroSchemaParser {
             }
             schema = parser.parse(text);
         } catch (RuntimeException e) {
-            throw Errors.invalidSchema("Invalid schema of type AVRO, details: " + details(e));
+            List<String> texts = new ArrayList<>(referencedTexts);
+            texts.add(text);
+            throw Errors.invalidSchema("Invalid schema of type AVRO, details: " + details(e, texts));
         }
         String canonical = referenced.isEmpty() ? schema.toString() : schema.toString(referenced, false);
         return new ParsedSchema(schema, canonical, List.copyOf(references),
@@ -49,15 +58,15 @@ public final class AvroSchemaParser {
     }
 
     /**
-     * What was wrong, in plain words: Avro's own messages (they quote the offending part of the schema), except where
-     * Avro wraps a JSON parser error, whose text names the parser's classes and the input source.
+     * What was wrong, in plain words: where one of the {@code texts} Avro was given is not JSON, that and where
+     * (Avro's wrapped JSON parser error names the parser's classes and the input source); otherwise Avro's own
+     * message, which quotes the offending part of the schema.
      */
-    static String details(RuntimeException e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
-                com.fasterxml.jackson.core.JsonLocation location = json.getLocation();
-                return "the schema is not valid JSON" + (location == null || location.getLineNr() < 1 ? ""
-                        : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")");
+    static String details(RuntimeException e, List<String> texts) {
+        for (String text : texts) {
+            Optional<String> notJson = jsonSyntaxError(text);
+            if (notJson.isPresent()) {
+                return notJson.get();
             }
         }
         String message = e.getMessage();
@@ -67,6 +76,28 @@ public final class AvroSchemaParser {
         // a wrapped exception's message starts with its class name
         return JAVA_CLASS_PREFIX.matcher(message).replaceAll("");
     }
+
+    /**
+     * Reads {@code text} as Avro's parser reads it (comments allowed, the first JSON value only), with the
+     * registry's own Jackson: Avro's runs on another generation of it, whose exceptions this code does not name.
+     */
+    private static Optional<String> jsonSyntaxError(String text) {
+        try {
+            AVRO_LIKE_JSON.readTree(text);
+            return Optional.empty();
+        } catch (StreamReadException json) {
+            TokenStreamLocation location = json.getLocation();
+            return Optional.of("the schema is not valid JSON" + (location == null || location.getLineNr() < 1 ? ""
+                    : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")"));
+        } catch (JacksonException other) {
+            return Optional.empty();
+        }
+    }
+
+    private static final JsonMapper AVRO_LIKE_JSON = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
+            .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private static final java.util.regex.Pattern JAVA_CLASS_PREFIX =
             java.util.regex.Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error): ");

@@ -24,6 +24,9 @@ import java.util.Optional;
  * Subjects and their versions: registration, lookup, listing and (soft and permanent) deletion, with Confluent's
  * semantics: ids are global per schema content, registering a schema the subject already has returns its id without
  * a new version, soft-deleted versions stay readable with {@code deleted=true} until deleted permanently.
+ *
+ * <p>Longer than most classes on purpose: these rules (and the read-only mode and references they check) are one
+ * aggregate's, Confluent's subject, and stay together in its transactions.
  */
 @Service
 public class SubjectService {

@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.LongAdder;
 import org.apache.avro.Schema;
 
 /**
- * Counts the calls that reach the wrapped client, per operation; for tests ("no registry call on the hot path") and
- * metrics. Put it under the cache to count what actually goes to the registry:
+ * Counts the calls that reach the wrapped client, per operation, for tests ("no registry call on the hot path"); in
+ * the test-jar, so system-tests counts the same way. Put it under the cache to count what actually goes to the registry:
  * {@code new CachedSchemaRegistryClient(new CountingSchemaRegistryClient(http))}. A call is counted when it starts,
  * whether it succeeds or fails. Thread-safe.
  */
