@@ -1,11 +1,11 @@
 package dev.outbox.delivery.board;
 
-import dev.outbox.delivery.config.DeliveryProperties;
-import dev.outbox.delivery.config.Instance;
+import dev.outbox.delivery.platform.DeliveryProperties;
+import dev.outbox.delivery.platform.Instance;
 import dev.outbox.delivery.feed.DeliveryOutputsFeed;
-import dev.outbox.delivery.health.KafkaStreamsState;
-import dev.outbox.delivery.metrics.DeliveryMetrics;
-import dev.outbox.delivery.query.StatusChanges;
+import dev.outbox.delivery.projection.KafkaStreamsState;
+import dev.outbox.delivery.projection.DeliveryMetrics;
+import dev.outbox.delivery.feed.StatusChanges;
 import dev.outbox.events.delivery.StatusTransition;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

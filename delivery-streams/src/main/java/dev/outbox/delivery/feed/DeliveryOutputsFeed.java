@@ -1,11 +1,10 @@
 package dev.outbox.delivery.feed;
 
 import dev.outbox.delivery.command.PendingCommands;
-import dev.outbox.delivery.config.DeliveryProperties;
-import dev.outbox.delivery.config.KafkaStreamsConfig;
-import dev.outbox.delivery.delivery.DeliveryProcessor;
-import dev.outbox.delivery.query.StatusChanges;
-import dev.outbox.delivery.web.Problems;
+import dev.outbox.delivery.platform.DeliveryProperties;
+import dev.outbox.delivery.projection.KafkaStreamsConfig;
+import dev.outbox.delivery.projection.DeliveryProcessor;
+import dev.outbox.delivery.platform.Problems;
 import dev.outbox.events.delivery.DeliveryCommandResult;
 import dev.outbox.events.delivery.DeliveryStatusChanged;
 import dev.outbox.serde.AvroSerdeConfig;

@@ -1,11 +1,11 @@
 package dev.outbox.delivery.query;
 
-import dev.outbox.delivery.config.DeliveryProperties;
-import dev.outbox.delivery.config.Instance;
-import dev.outbox.delivery.delivery.DeliveryTopology;
-import dev.outbox.delivery.delivery.StatusIndex;
-import dev.outbox.delivery.web.Headers;
-import dev.outbox.delivery.web.Problems;
+import dev.outbox.delivery.platform.DeliveryProperties;
+import dev.outbox.delivery.platform.Instance;
+import dev.outbox.delivery.projection.DeliveryTopology;
+import dev.outbox.delivery.projection.StatusIndex;
+import dev.outbox.delivery.platform.Headers;
+import dev.outbox.delivery.platform.Problems;
 import dev.outbox.events.delivery.DeliveryStatus;
 import dev.outbox.events.delivery.DeliveryView;
 import java.time.Duration;

@@ -1,13 +1,14 @@
 package dev.outbox.delivery.query;
 
-import dev.outbox.delivery.config.DeliveryProperties;
-import dev.outbox.delivery.config.Instance;
+import dev.outbox.delivery.feed.StatusChanges;
+import dev.outbox.delivery.platform.DeliveryProperties;
+import dev.outbox.delivery.platform.Headers;
+import dev.outbox.delivery.platform.Instance;
+import dev.outbox.delivery.platform.OrderIds;
+import dev.outbox.delivery.platform.Problems;
 import dev.outbox.delivery.query.DeliveryQueries.Answer;
 import dev.outbox.delivery.query.DeliveryQueries.Found;
 import dev.outbox.delivery.query.DeliveryQueries.Relayed;
-import dev.outbox.delivery.web.Headers;
-import dev.outbox.delivery.web.OrderIds;
-import dev.outbox.delivery.web.Problems;
 import dev.outbox.events.delivery.DeliveryStatus;
 import dev.outbox.events.delivery.DeliveryStatusChanged;
 import java.time.Duration;

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.outbox.delivery.command.PendingCommands;
-import dev.outbox.delivery.delivery.DeliveryProcessor;
-import dev.outbox.delivery.health.OutputsFeedHealthIndicator;
-import dev.outbox.delivery.query.StatusChanges;
+import dev.outbox.delivery.projection.DeliveryProcessor;
 import dev.outbox.delivery.testing.InMemorySchemaRegistry;
 import dev.outbox.events.delivery.CommandOutcome;
 import dev.outbox.events.delivery.DeliveryCommandResult;

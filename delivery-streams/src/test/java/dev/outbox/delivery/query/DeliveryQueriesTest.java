@@ -6,9 +6,9 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
-import dev.outbox.delivery.config.DeliveryProperties;
-import dev.outbox.delivery.config.Instance;
-import dev.outbox.delivery.delivery.DeliveryTopology;
+import dev.outbox.delivery.platform.DeliveryProperties;
+import dev.outbox.delivery.platform.Instance;
+import dev.outbox.delivery.projection.DeliveryTopology;
 import dev.outbox.events.delivery.DeliveryView;
 import java.time.Duration;
 import java.util.Optional;

@@ -3,9 +3,9 @@ package dev.outbox.delivery.query;
 import static dev.outbox.delivery.testing.Fixtures.placed;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.outbox.delivery.delivery.Delivery;
-import dev.outbox.delivery.delivery.OrderEvent;
-import dev.outbox.delivery.delivery.StatusIndex;
+import dev.outbox.delivery.rules.Delivery;
+import dev.outbox.delivery.rules.OrderEvent;
+import dev.outbox.delivery.projection.StatusIndex;
 import dev.outbox.delivery.testing.Fixtures;
 import dev.outbox.events.delivery.DeliveryStatus;
 import dev.outbox.events.delivery.DeliveryView;
