@@ -1,6 +1,5 @@
 package dev.outbox.delivery.deadletter;
 
-import dev.outbox.delivery.projection.DeliveryMetrics;
 import dev.outbox.serde.SchemaRegistryException;
 import dev.outbox.serde.SchemaRegistryUnavailableException;
 import java.util.List;
@@ -43,17 +42,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeadLetterHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
 
-    /** Optional config entry: the {@link DeliveryMetrics} that count dead letters. */
+    /** Optional config entry: the {@link DeadLetterMetrics} that count dead letters. */
     public static final String METRICS_CONFIG = "delivery.dlq.metrics";
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterHandler.class);
 
     private final LogAndContinueExceptionHandler deserialization = new LogAndContinueExceptionHandler();
     private final LogAndContinueProcessingExceptionHandler processing = new LogAndContinueProcessingExceptionHandler();
-    private DeliveryMetrics metrics;
+    private DeadLetterMetrics metrics;
 
     /** The Streams settings that turn on the dead-letter queue to {@code topic} with this handler. */
-    public static Map<String, Object> config(String topic, DeliveryMetrics metrics) {
+    public static Map<String, Object> config(String topic, DeadLetterMetrics metrics) {
         return Map.of(
                 StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topic,
                 StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class,
@@ -65,7 +64,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     public void configure(Map<String, ?> configs) {
         deserialization.configure(configs);
         processing.configure(configs);
-        metrics = (DeliveryMetrics) configs.get(METRICS_CONFIG);
+        metrics = (DeadLetterMetrics) configs.get(METRICS_CONFIG);
     }
 
     @Override

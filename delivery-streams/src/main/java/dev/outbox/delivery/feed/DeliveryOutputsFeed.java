@@ -3,7 +3,7 @@ package dev.outbox.delivery.feed;
 import dev.outbox.delivery.command.PendingCommands;
 import dev.outbox.delivery.platform.DeliveryProperties;
 import dev.outbox.delivery.projection.KafkaStreamsConfig;
-import dev.outbox.delivery.projection.DeliveryProcessor;
+import dev.outbox.delivery.projection.OutputHeaders;
 import dev.outbox.delivery.platform.Problems;
 import dev.outbox.events.delivery.DeliveryCommandResult;
 import dev.outbox.events.delivery.DeliveryStatusChanged;
@@ -303,7 +303,7 @@ public class DeliveryOutputsFeed implements SmartLifecycle {
             return;
         }
         if (value instanceof DeliveryCommandResult result) {
-            if (record.headers().lastHeader(DeliveryProcessor.COMMAND_ID_REUSED_HEADER) != null) {
+            if (record.headers().lastHeader(OutputHeaders.COMMAND_ID_REUSED) != null) {
                 pendingCommands.fail(result.getCommandId(), Problems.idempotencyKeyReused(
                         result.getOrderId().toString(), result.getCommandId().toString()));
             } else {

@@ -1,7 +1,5 @@
 package dev.outbox.delivery.platform;
 
-import dev.outbox.delivery.projection.DeliveryTopics;
-import dev.outbox.delivery.projection.DeliveryTopology;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -34,10 +32,6 @@ public record DeliveryProperties(
             @DefaultValue("delivery.dlq") String deadLetters,
             @DefaultValue("3") int partitions,
             @DefaultValue("1") short replicationFactor) {
-
-        public DeliveryTopics names() {
-            return new DeliveryTopics(orderEvents, commands, commandResults, deliveryEvents, status, deadLetters);
-        }
     }
 
     /** @param retention how long an order event id is remembered for deduplication */
@@ -65,8 +59,6 @@ public record DeliveryProperties(
      * @param forwardTimeout how long a query forwarded to another instance may take before the standby is tried
      * @param retryAfter     the Retry-After of a 503 while the store is not queryable
      * @param maxPageSize    upper bound of {@code limit} when listing deliveries
-     */
-    /**
      * @param unavailableWait how long a read of one delivery waits for its partition to become queryable again
      *                        (a rebalance moving it takes a fraction of a second) before it answers 503
      */
@@ -74,10 +66,5 @@ public record DeliveryProperties(
                         @DefaultValue("1s") Duration retryAfter,
                         @DefaultValue("500") int maxPageSize,
                         @DefaultValue("3s") Duration unavailableWait) {
-    }
-
-    public DeliveryTopology.Settings topologySettings() {
-        return new DeliveryTopology.Settings(topics.names(), dedup.retention(), orderEvents.gapTimeout(),
-                orderEvents.gapCheckInterval(), maxFailedAttempts, command.idempotencyRetention());
     }
 }

@@ -1,5 +1,6 @@
 package dev.outbox.delivery.projection;
 
+import dev.outbox.delivery.deadletter.DeadLetterMetrics;
 import dev.outbox.events.delivery.CommandOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,13 +10,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The topology's own counters (Kafka Streams' client metrics, lag included, are bound separately by Spring Kafka's
- * {@code KafkaStreamsMicrometerListener}). Under exactly-once a record processed again after an aborted transaction
- * is counted again: these are operational counters, not exact business figures.
+ * {@code KafkaStreamsMicrometerListener}; dead letters by {@link DeadLetterMetrics}). Under exactly-once a record
+ * processed again after an aborted transaction is counted again: these are operational counters, not exact business
+ * figures.
  */
 public class DeliveryMetrics {
 
     public static final String DUPLICATES_DROPPED = "delivery.duplicates.dropped";
-    public static final String DEAD_LETTERS = "delivery.dlq.records";
     public static final String ORDER_EVENTS_APPLIED = "delivery.order.events.applied";
     public static final String ORDER_EVENTS_STALE = "delivery.order.events.stale";
     public static final String ORDER_EVENTS_BUFFERED = "delivery.order.events.buffered";
@@ -32,7 +33,6 @@ public class DeliveryMetrics {
     private final Counter repeatedSame;
     private final Counter repeatedDifferent;
     private final Map<String, Counter> applied = new ConcurrentHashMap<>();
-    private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
 
     public DeliveryMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -89,12 +89,5 @@ public class DeliveryMetrics {
 
     public void commandRepeated(boolean sameRequest) {
         (sameRequest ? repeatedSame : repeatedDifferent).increment();
-    }
-
-    public void deadLettered(String sourceTopic, String stage) {
-        deadLetters.computeIfAbsent(sourceTopic + "\u0000" + stage, k -> Counter.builder(DEAD_LETTERS)
-                .tag("source", String.valueOf(sourceTopic)).tag("stage", stage)
-                .description("Records sent to the dead-letter topic, by source topic and failed stage")
-                .register(registry)).increment();
     }
 }

@@ -1,6 +1,8 @@
 package dev.outbox.delivery.projection;
 
 import dev.outbox.delivery.deadletter.DeadLetterHandler;
+import dev.outbox.delivery.deadletter.DeadLetterMetrics;
+import dev.outbox.delivery.platform.DeliveryProperties;
 import dev.outbox.delivery.projection.DeliveryInput.CommandReceived;
 import dev.outbox.delivery.projection.DeliveryInput.OrderEventReceived;
 import dev.outbox.delivery.rules.Delivery;
@@ -14,6 +16,8 @@ import dev.outbox.serde.SpecificAvroSerde;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -74,6 +78,13 @@ public final class DeliveryTopology {
     public record Settings(DeliveryTopics topics, Duration dedupRetention, Duration gapTimeout,
                            Duration gapCheckInterval, int maxFailedAttempts, Duration commandRetention) {
 
+        /** The settings configured under {@code delivery.*}. */
+        public static Settings of(DeliveryProperties properties) {
+            return new Settings(DeliveryTopics.of(properties.topics()), properties.dedup().retention(),
+                    properties.orderEvents().gapTimeout(), properties.orderEvents().gapCheckInterval(),
+                    properties.maxFailedAttempts(), properties.command().idempotencyRetention());
+        }
+
         public static Settings defaults() {
             return new Settings(DeliveryTopics.defaults(), Duration.ofDays(7), Duration.ofSeconds(30),
                     Duration.ofSeconds(1), 3, Duration.ofHours(24));
@@ -83,6 +94,7 @@ public final class DeliveryTopology {
     private final Settings settings;
     private final SchemaRegistryClient registry;
     private final DeliveryMetrics metrics;
+    private final DeadLetterMetrics deadLetterMetrics;
 
     private final Delivery delivery;
 
@@ -95,6 +107,7 @@ public final class DeliveryTopology {
         this.settings = settings;
         this.registry = registry;
         this.metrics = metrics;
+        this.deadLetterMetrics = new DeadLetterMetrics(metrics.registry());
         this.delivery = delivery;
     }
 
@@ -103,7 +116,7 @@ public final class DeliveryTopology {
      * topic, with {@link DeadLetterHandler} as the deserialization and processing exception handler.
      */
     public Map<String, Object> errorHandling() {
-        return DeadLetterHandler.config(settings.topics().deadLetters(), metrics);
+        return DeadLetterHandler.config(settings.topics().deadLetters(), deadLetterMetrics);
     }
 
     public Topology build() {
@@ -147,11 +160,8 @@ public final class DeliveryTopology {
                 .withCachingDisabled(), DEDUPLICATE);
 
         // 3. one processor owns the deliveries: order events and commands of an order, one at a time
-        topology.addProcessor(DELIVERIES, () -> new DeliveryProcessor(delivery, DELIVERIES_STORE,
-                PENDING_ORDER_EVENTS_STORE, settings.gapTimeout(), settings.gapCheckInterval(), avroDeserializer,
-                new SeenEventIds(ORDER_EVENT_IDS_STORE, settings.dedupRetention()),
-                new DecidedCommands(COMMAND_DECISIONS_STORE, settings.commandRetention(), resultSerde),
-                new StatusIndex(STATUS_INDEX_STORE), outputs, metrics), DEDUPLICATE, COMMANDS_SOURCE);
+        topology.addProcessor(DELIVERIES, () -> deliveriesProcessor(avroDeserializer, resultSerde, outputs),
+                DEDUPLICATE, COMMANDS_SOURCE);
         // the deliveries processor forgets the ids of events it fails on or dead-letters, so they can be replayed
         topology.connectProcessorAndStateStores(DELIVERIES, ORDER_EVENT_IDS_STORE);
         // caching off: interactive queries and the next record see each write at once (no cache to flush)
@@ -175,5 +185,19 @@ public final class DeliveryTopology {
         topology.addSink(RESULTS_SINK, topics.commandResults(), keys, avroSerializer, DELIVERIES);
         topology.addSink(DEAD_LETTER_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
                 DELIVERIES);
+    }
+
+    /** The deliveries processor of one task, with its parts, each on the stores named above. */
+    private DeliveryProcessor deliveriesProcessor(Deserializer<Object> orderEvents,
+                                                  Serde<DeliveryCommandResult> results,
+                                                  DeliveryProcessor.Outputs outputs) {
+        SeenEventIds seenEventIds = new SeenEventIds(ORDER_EVENT_IDS_STORE, settings.dedupRetention());
+        DecisionWriter writer = new DecisionWriter(new StatusIndex(STATUS_INDEX_STORE), outputs);
+        HeldBackEvents heldBack = new HeldBackEvents(PENDING_ORDER_EVENTS_STORE, settings.gapTimeout(),
+                settings.gapCheckInterval(), orderEvents, delivery, writer,
+                new HeldBackDeadLetters(seenEventIds, outputs.deadLetters(), deadLetterMetrics), metrics);
+        IdempotentCommands commands = new IdempotentCommands(delivery,
+                new DecidedCommands(COMMAND_DECISIONS_STORE, settings.commandRetention(), results), writer, metrics);
+        return new DeliveryProcessor(delivery, DELIVERIES_STORE, seenEventIds, writer, heldBack, commands, metrics);
     }
 }

@@ -54,7 +54,7 @@ public class KafkaStreamsConfig {
     @Bean
     DeliveryTopology deliveryTopology(DeliveryProperties properties, SchemaRegistryClient registry,
                                       DeliveryMetrics metrics) {
-        return new DeliveryTopology(properties.topologySettings(), registry, metrics);
+        return new DeliveryTopology(DeliveryTopology.Settings.of(properties), registry, metrics);
     }
 
     @Bean

@@ -3,7 +3,6 @@ package dev.outbox.delivery.deadletter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.outbox.delivery.projection.DeliveryMetrics;
 import dev.outbox.serde.SchemaRegistryException;
 import dev.outbox.serde.SchemaRegistryUnavailableException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -55,7 +54,7 @@ class DeadLetterHandlerTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dlq-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.putAll(DeadLetterHandler.config("dlq", new DeliveryMetrics(meters)));
+        props.putAll(DeadLetterHandler.config("dlq", new DeadLetterMetrics(meters)));
         driver = new TopologyTestDriver(topology, props);
         in = driver.createInputTopic("in", new ByteArraySerializer(), new ByteArraySerializer());
         out = driver.createOutputTopic("out", new StringDeserializer(), new StringDeserializer());
@@ -134,7 +133,7 @@ class DeadLetterHandlerTest {
             assertThat(text(record, "traceparent")).isEqualTo(TRACEPARENT);
         });
         assertThat(out.readValuesToList()).containsExactly("OK-1", "OK-2");
-        assertThat(meters.find(DeliveryMetrics.DEAD_LETTERS).tag("stage", "decode").counter().count()).isEqualTo(1);
+        assertThat(meters.find(DeadLetterMetrics.DEAD_LETTERS).tag("stage", "decode").counter().count()).isEqualTo(1);
     }
 
     @Test
@@ -150,7 +149,7 @@ class DeadLetterHandlerTest {
             assertThat(text(record, DeadLetters.SOURCE_OFFSET)).isEqualTo("0");
         });
         assertThat(out.readValuesToList()).containsExactly("OK");
-        assertThat(meters.find(DeliveryMetrics.DEAD_LETTERS).tag("stage", "process").counter().count()).isEqualTo(1);
+        assertThat(meters.find(DeadLetterMetrics.DEAD_LETTERS).tag("stage", "process").counter().count()).isEqualTo(1);
     }
 
     @Test

@@ -9,6 +9,7 @@ import static dev.outbox.delivery.testing.Fixtures.pickup;
 import static dev.outbox.delivery.testing.Fixtures.placed;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.outbox.delivery.deadletter.DeadLetterMetrics;
 import dev.outbox.delivery.deadletter.DeadLetters;
 import dev.outbox.delivery.rules.Decision;
 import dev.outbox.delivery.rules.Delivery;
@@ -293,7 +294,7 @@ class DeliveryTopologyTest {
                 assertThat(header(record.headers(), DeadLetters.SOURCE_TOPIC)).isEqualTo("order.events");
                 assertThat(header(record.headers(), "eventType")).isEqualTo("OrderCancelled");
             });
-            assertThat(topology.count(DeliveryMetrics.DEAD_LETTERS, "stage", DeadLetters.STAGE_GAP_TIMEOUT))
+            assertThat(topology.count(DeadLetterMetrics.DEAD_LETTERS, "stage", DeadLetters.STAGE_GAP_TIMEOUT))
                     .isEqualTo(1);
         }
 
@@ -453,7 +454,7 @@ class DeliveryTopologyTest {
                 assertThat(result.getCommandId()).isEqualTo(first.getCommandId());
                 assertThat(result.getOutcome()).isEqualTo(CommandOutcome.REJECTED);
                 assertThat(result.getReason()).contains("another command");
-                assertThat(header(record.headers(), DeliveryProcessor.COMMAND_ID_REUSED_HEADER)).isEqualTo("true");
+                assertThat(header(record.headers(), OutputHeaders.COMMAND_ID_REUSED)).isEqualTo("true");
             });
         }
 
@@ -671,7 +672,7 @@ class DeliveryTopologyTest {
                 assertThat(header(record.headers(), DeadLetters.STAGE)).isEqualTo(DeadLetters.STAGE_DECODE);
             });
             assertThat(topology.view(orderId).getStatus()).isEqualTo(DeliveryStatus.AWAITING_COURIER);
-            assertThat(topology.count(DeliveryMetrics.DEAD_LETTERS, "source", "order.events")).isEqualTo(1);
+            assertThat(topology.count(DeadLetterMetrics.DEAD_LETTERS, "source", "order.events")).isEqualTo(1);
         }
 
         @Test
@@ -725,7 +726,7 @@ class DeliveryTopologyTest {
                     assertThat(header(record.headers(), DeadLetters.SOURCE_TOPIC)).isEqualTo("delivery.commands"));
             assertThat(header(dead.get(1).headers(), DeadLetters.REASON)).contains("no value");
             assertThat(topology.view(orderId).getStatus()).isEqualTo(DeliveryStatus.COURIER_ASSIGNED);
-            assertThat(topology.count(DeliveryMetrics.DEAD_LETTERS, "source", "delivery.commands")).isEqualTo(2);
+            assertThat(topology.count(DeadLetterMetrics.DEAD_LETTERS, "source", "delivery.commands")).isEqualTo(2);
         }
     }
 
