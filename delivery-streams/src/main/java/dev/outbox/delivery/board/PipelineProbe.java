@@ -3,6 +3,7 @@ package dev.outbox.delivery.board;
 import dev.outbox.delivery.platform.DeliveryProperties;
 import dev.outbox.delivery.platform.Instance;
 import dev.outbox.delivery.feed.DeliveryOutputsFeed;
+import dev.outbox.delivery.feed.FeedStatus;
 import dev.outbox.delivery.projection.KafkaStreamsState;
 import dev.outbox.delivery.projection.DeliveryMetrics;
 import dev.outbox.delivery.feed.StatusChanges;
@@ -288,7 +289,7 @@ public class PipelineProbe implements SmartLifecycle {
 
     private Part streams() {
         KafkaStreams.State state = streamsState.state();
-        DeliveryOutputsFeed.Status feedStatus = feed.status();
+        FeedStatus feedStatus = feed.status();
         String name = "Kafka Streams";
         String detail = "delivery-streams " + self.id() + ": " + (state == null ? "not started" : state.name());
         if (state != KafkaStreams.State.RUNNING) {
@@ -296,7 +297,7 @@ public class PipelineProbe implements SmartLifecycle {
             return new Part("streams", name, shown, detail + (shown == State.DEGRADED
                     ? ": partitions are moving, the board may lag for a moment" : ": the projection is not updating"));
         }
-        if (feedStatus.state() != DeliveryOutputsFeed.State.READING) {
+        if (feedStatus.state() != FeedStatus.State.READING) {
             return new Part("streams", name, State.DEGRADED, detail + ", but its status feed is "
                     + feedStatus.state() + (feedStatus.lastError() == null ? "" : " (" + feedStatus.lastError() + ")")
                     + ": live changes pause until it reads again");

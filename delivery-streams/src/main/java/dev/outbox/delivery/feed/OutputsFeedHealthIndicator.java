@@ -22,7 +22,7 @@ public class OutputsFeedHealthIndicator implements HealthIndicator {
 
     @Override
     public Health health() {
-        DeliveryOutputsFeed.Status status = feed.status();
+        FeedStatus status = feed.status();
         Health.Builder health = switch (status.state()) {
             case READING -> Health.up();
             case STARTING -> Health.outOfService()

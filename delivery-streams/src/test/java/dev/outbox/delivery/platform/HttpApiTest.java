@@ -13,7 +13,9 @@ import dev.outbox.delivery.command.CommandGateway;
 import dev.outbox.delivery.command.DeliveryCommandController;
 import dev.outbox.delivery.rules.Delivery;
 import dev.outbox.delivery.rules.OrderEvent;
+import dev.outbox.delivery.query.Answer;
 import dev.outbox.delivery.query.DeliveryJson;
+import dev.outbox.delivery.query.DeliveryListing;
 import dev.outbox.delivery.query.DeliveryQueries;
 import dev.outbox.delivery.query.DeliveryQueryController;
 import dev.outbox.delivery.feed.StatusChanges;
@@ -81,6 +83,8 @@ class HttpApiTest {
     @MockitoBean
     DeliveryQueries queries;
     @MockitoBean
+    DeliveryListing listing;
+    @MockitoBean
     CommandGateway gateway;
 
     private final UUID orderId = UUID.randomUUID();
@@ -91,7 +95,7 @@ class HttpApiTest {
     @Test
     void aDeliveryIsServedAsPlainJsonWithIsoTimesAndWhoServedIt() {
         when(queries.find(orderId.toString())).thenReturn(Mono.just(
-                new DeliveryQueries.Found(view, "127.0.0.1:8082", "active")));
+                new Answer.Found(view, "127.0.0.1:8082", "active")));
 
         http.get().uri("/deliveries/{id}", orderId).exchange()
                 .expectStatus().isOk()
@@ -112,7 +116,7 @@ class HttpApiTest {
     @Test
     void upperCaseIdsAreNormalised() {
         when(queries.find(orderId.toString())).thenReturn(Mono.just(
-                new DeliveryQueries.Found(view, "127.0.0.1:8082", "active")));
+                new Answer.Found(view, "127.0.0.1:8082", "active")));
 
         http.get().uri("/deliveries/{id}", orderId.toString().toUpperCase()).exchange().expectStatus().isOk();
     }
@@ -120,7 +124,7 @@ class HttpApiTest {
     @Test
     void aForwardedAnswerIsPassedOnWithTheOwnersIdentity() {
         byte[] body = "{\"orderId\":\"x\"}".getBytes();
-        when(queries.find(orderId.toString())).thenReturn(Mono.just(new DeliveryQueries.Relayed(200,
+        when(queries.find(orderId.toString())).thenReturn(Mono.just(new Answer.Relayed(200,
                 MediaType.APPLICATION_JSON, body, "10.0.0.2:8084", "active", null)));
 
         http.get().uri("/deliveries/{id}", orderId).exchange()
@@ -133,7 +137,7 @@ class HttpApiTest {
     @Test
     void aForwardedRequestIsAnsweredLocallyAndNeverForwardedAgain() {
         when(queries.findLocal(orderId.toString(), true)).thenReturn(
-                new DeliveryQueries.Found(view, "127.0.0.1:8082", "standby"));
+                new Answer.Found(view, "127.0.0.1:8082", "standby"));
 
         http.get().uri("/deliveries/{id}?local=true&stale=true", orderId).exchange()
                 .expectStatus().isOk()
@@ -214,7 +218,7 @@ class HttpApiTest {
                 .expectBody().jsonPath("$.detail").value(d -> assertThat((String) d).contains("IN_TRANSIT"));
         http.get().uri("/deliveries?after=nope").exchange().expectStatus().isBadRequest();
 
-        when(queries.list(DeliveryStatus.IN_TRANSIT, orderId.toString(), 10)).thenReturn(Mono.just(
+        when(listing.list(DeliveryStatus.IN_TRANSIT, orderId.toString(), 10)).thenReturn(Mono.just(
                 new DeliveryJson.Page(List.of(DeliveryJson.of(view)), orderId.toString())));
         http.get().uri("/deliveries?status=in_transit&limit=10&after={a}", orderId).exchange()
                 .expectStatus().isOk()
@@ -225,11 +229,11 @@ class HttpApiTest {
 
     @Test
     void aLocalListingIsAnsweredFromThisInstance() {
-        when(queries.listLocal(null, null, 50)).thenReturn(new DeliveryJson.Page(List.of(), null));
+        when(listing.listLocal(null, null, 50)).thenReturn(new DeliveryJson.Page(List.of(), null));
 
         http.get().uri("/deliveries?local=true").exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.items").isEmpty();
-        verify(queries, never()).list(any(), any(), anyInt());
+        verify(listing, never()).list(any(), any(), anyInt());
     }
 
     // ----------------------------------------------------------------------------------------------------- commands

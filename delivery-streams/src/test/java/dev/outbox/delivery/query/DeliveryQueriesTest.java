@@ -38,7 +38,8 @@ class DeliveryQueriesTest {
         when(factory.getKafkaStreams()).thenReturn(streams);
         DeliveryProperties properties = new DeliveryProperties(null, null, null, null, 3, null,
                 new DeliveryProperties.Query(Duration.ofSeconds(2), Duration.ofSeconds(1), 500, Duration.ofSeconds(1)));
-        queries = new DeliveryQueries(factory, self, properties, JsonMapper.builder().build());
+        queries = new DeliveryQueries(new DeliveryStores(factory, properties), new InstanceClient(self, properties), self,
+                properties, JsonMapper.builder().build());
     }
 
     @Test
