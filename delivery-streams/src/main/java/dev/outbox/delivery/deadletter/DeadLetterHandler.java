@@ -1,5 +1,6 @@
 package dev.outbox.delivery.deadletter;
 
+import dev.outbox.delivery.platform.Causes;
 import dev.outbox.serde.SchemaRegistryException;
 import dev.outbox.serde.SchemaRegistryUnavailableException;
 import java.util.List;
@@ -109,7 +110,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
         if (streamsOwnToo && exception instanceof StreamsException) {
             return "Kafka Streams failed";
         }
-        for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.of(exception)) {
             if (t instanceof SchemaRegistryUnavailableException) {
                 return "schema registry unavailable";
             }

@@ -1,8 +1,10 @@
 package dev.outbox.delivery.deadletter;
 
+import dev.outbox.delivery.platform.Causes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Record;
@@ -72,17 +74,14 @@ public final class DeadLetters {
     /** {@code class: message; caused by class: message ...}, bounded in length. */
     public static String reason(Throwable error) {
         StringBuilder reason = new StringBuilder();
-        Throwable cause = error;
-        for (int depth = 0; cause != null && depth < 5; depth++, cause = cause.getCause()) {
-            if (depth > 0) {
+        List<Throwable> chain = Causes.of(error);
+        for (Throwable cause : chain.subList(0, Math.min(5, chain.size()))) {
+            if (!reason.isEmpty()) {
                 reason.append("; caused by ");
             }
             reason.append(cause.getClass().getName());
             if (cause.getMessage() != null) {
                 reason.append(": ").append(cause.getMessage());
-            }
-            if (cause.getCause() == cause) {
-                break;
             }
         }
         return reason.length() <= MAX_REASON_LENGTH ? reason.toString() : reason.substring(0, MAX_REASON_LENGTH) + "…";

@@ -48,7 +48,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException ex,
                                                                         HttpHeaders headers, HttpStatusCode status,
                                                                         ServerWebExchange exchange) {
-        DatabindException mismatch = causeOfType(ex, DatabindException.class);
+        DatabindException mismatch = Causes.find(ex, DatabindException.class);
         String field = mismatch == null ? "" : path(mismatch);
         if (field.isEmpty()) {
             return super.handleServerWebInputException(ex, headers, status, exchange);
@@ -83,15 +83,6 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             return "a JSON number";
         }
         return "a JSON object";
-    }
-
-    private static <T extends Throwable> T causeOfType(Throwable e, Class<T> type) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
     }
 
     /**
