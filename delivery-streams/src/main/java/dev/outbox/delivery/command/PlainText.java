@@ -1,54 +1,31 @@
 package dev.outbox.delivery.command;
 
-import dev.outbox.delivery.platform.Problems;
-import java.util.regex.Pattern;
+import jakarta.validation.Constraint;
+import jakarta.validation.Payload;
+import jakarta.validation.constraints.Pattern;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 
 /**
- * Text a person typed, checked as the order API checks its text fields (its {@code @PlainText}, {@code @NotBlank},
- * {@code @Size}): no control characters (NUL, CR, LF, TAB ...) and no unpaired UTF-16 surrogates (JSON allows
- * {@code "\ud800"}; Avro's UTF-8 encoding would silently turn it into {@code ?}), and a length limit. A violation is a
- * 400 problem naming the field.
+ * Text a person typed, checked as the order API checks its text fields (its own {@code @PlainText}): no control
+ * characters (NUL, CR, LF, TAB ...) and no unpaired UTF-16 surrogates (JSON allows {@code "\ud800"}; Avro's UTF-8
+ * encoding would silently turn it into {@code ?}). A paired surrogate is one supplementary code point (not Cs), so
+ * only unpaired ones fail.
  */
-public final class PlainText {
+@Pattern(regexp = "[^\\p{Cc}\\p{Cs}]*", message = PlainText.MESSAGE)
+@Constraint(validatedBy = {})
+@Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT, ElementType.TYPE_USE,
+        ElementType.METHOD})
+@Retention(RetentionPolicy.RUNTIME)
+public @interface PlainText {
 
-    public static final String NOT_PLAIN = "must not contain control characters or unpaired surrogates";
+    String MESSAGE = "must not contain control characters or unpaired surrogates";
 
-    /** A paired surrogate is one supplementary code point (not Cs), so only unpaired ones match. */
-    private static final Pattern FORBIDDEN = Pattern.compile("[\\p{Cc}\\p{Cs}]");
+    String message() default MESSAGE;
 
-    private PlainText() {
-    }
+    Class<?>[] groups() default {};
 
-    /** The text, stripped; 400 when missing, blank, too long or not plain. */
-    public static String required(String value, String field, int maxLength) {
-        if (value == null || value.isBlank()) {
-            checkPlain(value, field);
-            throw Problems.invalidField(field, "is required and must not be blank");
-        }
-        return checked(value, field, maxLength);
-    }
-
-    /** The text stripped, or null when absent or blank; 400 when too long or not plain (even if blank). */
-    public static String optional(String value, String field, int maxLength) {
-        if (value == null) {
-            return null;
-        }
-        checkPlain(value, field);
-        return value.isBlank() ? null : checked(value, field, maxLength);
-    }
-
-    private static String checked(String value, String field, int maxLength) {
-        checkPlain(value, field);
-        String text = value.strip();
-        if (text.length() > maxLength) {
-            throw Problems.invalidField(field, "must be at most " + maxLength + " characters");
-        }
-        return text;
-    }
-
-    private static void checkPlain(String value, String field) {
-        if (value != null && FORBIDDEN.matcher(value).find()) {
-            throw Problems.invalidField(field, NOT_PLAIN);
-        }
-    }
+    Class<? extends Payload>[] payload() default {};
 }

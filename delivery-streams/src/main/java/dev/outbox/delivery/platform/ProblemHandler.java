@@ -1,6 +1,8 @@
 package dev.outbox.delivery.platform;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +15,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
@@ -56,6 +59,21 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         String expected = mismatch instanceof MismatchedInputException m && m.getTargetType() != null
                 ? "must be " + jsonTypeOf(m.getTargetType()) : "has the wrong JSON type";
         ErrorResponseException problem = Problems.invalidField(field, expected);
+        return handleExceptionInternal(ex, problem.getBody(), headers, problem.getStatusCode(), exchange);
+    }
+
+    /**
+     * Bean Validation failures of a request body ({@code @Valid}): 400 naming each field and what is wrong with it,
+     * in the same shape as {@link #handleServerWebInputException}'s and the order API's.
+     */
+    @Override
+    protected Mono<ResponseEntity<Object>> handleWebExchangeBindException(WebExchangeBindException ex,
+                                                                          HttpHeaders headers, HttpStatusCode status,
+                                                                          ServerWebExchange exchange) {
+        List<Map<String, String>> errors = ex.getFieldErrors().stream()
+                .map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage())))
+                .toList();
+        ErrorResponseException problem = Problems.invalidFields(errors);
         return handleExceptionInternal(ex, problem.getBody(), headers, problem.getStatusCode(), exchange);
     }
 

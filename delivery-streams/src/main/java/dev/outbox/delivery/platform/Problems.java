@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -39,9 +40,15 @@ public final class Problems {
      * field, and {@code errors} lists {@code field} and {@code message}.
      */
     public static ErrorResponseException invalidField(String field, String message) {
+        return invalidFields(List.of(Map.of("field", field, "message", message)));
+    }
+
+    /** The same for several: each {@code field} and {@code message}, all of them in the detail, sorted. */
+    public static ErrorResponseException invalidFields(List<Map<String, String>> errors) {
         return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
-                "Invalid request: " + field + " " + message + ".",
-                Map.of("errors", List.of(Map.of("field", field, "message", message))));
+                "Invalid request: " + errors.stream().map(e -> e.get("field") + " " + e.get("message")).sorted()
+                        .collect(Collectors.joining("; ")) + ".",
+                Map.of("errors", errors));
     }
 
     public static ErrorResponseException deliveryNotFound(String orderId, String servedBy) {

@@ -434,6 +434,22 @@ class HttpApiTest {
     }
 
     @Test
+    void aBodyThatFailsValidationIsTheSameProblemAsBeforeBeanValidation() {
+        command("courier", "{\"courierId\": \" \"}").expectStatus().isBadRequest().expectHeader().contentType(PROBLEM)
+                .expectBody()
+                .jsonPath("$.type").isEqualTo("urn:outbox:delivery:problem:invalid-request")
+                .jsonPath("$.title").isEqualTo("Invalid request")
+                .jsonPath("$.detail").isEqualTo("Invalid request: courierId is required and must not be blank.")
+                .jsonPath("$.errors[0].field").isEqualTo("courierId")
+                .jsonPath("$.errors[0].message").isEqualTo("is required and must not be blank");
+        command("failed-attempts", "{\"reason\": \"" + "r".repeat(201) + "\"}").expectStatus().isBadRequest()
+                .expectBody()
+                .jsonPath("$.detail").isEqualTo("Invalid request: reason must be at most 200 characters.")
+                .jsonPath("$.errors[0].message").isEqualTo("must be at most 200 characters");
+        verify(gateway, never()).send(any());
+    }
+
+    @Test
     void invalidCommandsAre400ProblemsAndAreNotSent() {
         http.post().uri("/deliveries/{id}/courier", orderId).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"courierId\":\"  \"}").exchange()
