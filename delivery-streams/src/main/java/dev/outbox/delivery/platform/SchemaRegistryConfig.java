@@ -23,7 +23,8 @@ public class SchemaRegistryConfig {
         Map<String, Object> config = new HashMap<>();
         config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, urls);
         if (!userInfo.isBlank()) {
-            config.put(AvroSerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, "USER_INFO");
+            config.put(AvroSerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG,
+                    AvroSerdeConfig.CREDENTIALS_SOURCE_USER_INFO);
             config.put(AvroSerdeConfig.USER_INFO_CONFIG, userInfo);
         }
         return new AvroSerdeConfig(config).createClient();
