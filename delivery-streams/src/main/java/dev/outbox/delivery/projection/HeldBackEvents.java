@@ -5,6 +5,7 @@ import dev.outbox.delivery.deadletter.OriginalRecord;
 import dev.outbox.delivery.platform.TraceContext;
 import dev.outbox.delivery.projection.DecisionWriter.Prepared;
 import dev.outbox.delivery.projection.DeliveryInput.OrderEventReceived;
+import dev.outbox.delivery.rules.Decision;
 import dev.outbox.delivery.rules.Delivery;
 import dev.outbox.delivery.rules.OrderEvent;
 import dev.outbox.events.delivery.DeliveryView;
@@ -38,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * ({@link #applyOverdue}), which applies what is held and notes the skipped numbers in the history. Without the
  * order's OrderPlaced there is nothing to apply them to: those go to the dead-letter topic
  * ({@link HeldBackDeadLetters}), as does one that no longer decodes or whose decision cannot be prepared.
+ *
+ * <p>About 250 lines: releasing after a predecessor and releasing after the timeout are the same job with two
+ * triggers, and they share the decoding, the dead-lettering and the writing of a held-back event.
  */
 final class HeldBackEvents {
 
@@ -105,19 +109,13 @@ final class HeldBackEvents {
                 metrics.staleDropped();
                 continue;
             }
-            TraceContext trace = TraceContext.fromHeaders(entry.value.original().headers());
-            try (TraceContext.Scope ignored = trace.inMdc()) {
-                DeliveryView current = view;
-                Prepared prepared = prepareOrDeadLetter(entry, event,
-                        () -> writer.prepare(orderId, delivery.apply(current, event, now()), trace));
-                if (prepared == null) {
-                    return;
-                }
-                writer.write(prepared);
-                metrics.applied(event.type());
-                view = prepared.decision().view();
-                log.info("Applied held-back {} #{} of order {}", event.type(), event.sequence(), orderId);
+            DeliveryView current = view;
+            Prepared prepared = applyHeldBack(entry, event, orderId, () -> delivery.apply(current, event, now()),
+                    () -> log.info("Applied held-back {} #{} of order {}", event.type(), event.sequence(), orderId));
+            if (prepared == null) {
+                return;
             }
+            view = prepared.decision().view();
         }
     }
 
@@ -159,25 +157,40 @@ final class HeldBackEvents {
                     metrics.staleDropped();
                     continue;
                 }
-                TraceContext trace = TraceContext.fromHeaders(entry.value.original().headers());
-                try (TraceContext.Scope ignored = trace.inMdc()) {
-                    DeliveryView current = view;
-                    Prepared prepared = prepareOrDeadLetter(entry, event, () -> writer.prepare(orderId,
-                            delivery.applyAfterGap(current, event, Instant.ofEpochMilli(now)), trace));
-                    if (prepared == null) {
-                        break;
-                    }
-                    writer.write(prepared);
-                    metrics.applied(event.type());
-                    if (fit == Delivery.Fit.EARLY) {
-                        metrics.gapSkipped();
-                        log.warn("Gap timeout for order {}: applied {} #{} without sequence {}..{}", orderId,
-                                event.type(), event.sequence(), view.getOrderSequence() + 1, event.sequence() - 1);
-                    }
-                    view = prepared.decision().view();
+                DeliveryView current = view;
+                Prepared prepared = applyHeldBack(entry, event, orderId,
+                        () -> delivery.applyAfterGap(current, event, Instant.ofEpochMilli(now)), () -> {
+                            if (fit == Delivery.Fit.EARLY) {
+                                metrics.gapSkipped();
+                                log.warn("Gap timeout for order {}: applied {} #{} without sequence {}..{}", orderId,
+                                        event.type(), event.sequence(), current.getOrderSequence() + 1,
+                                        event.sequence() - 1);
+                            }
+                        });
+                if (prepared == null) {
+                    break;
                 }
+                view = prepared.decision().view();
             }
         });
+    }
+
+    /**
+     * Decides for a held-back event, in its own trace, then writes the decision, counts it and runs
+     * {@code afterWrite}; null when it was dead-lettered instead (see {@link #prepareOrDeadLetter}).
+     */
+    private Prepared applyHeldBack(KeyValue<String, PendingOrderEvent> entry, OrderEvent event, String orderId,
+                                   Supplier<Decision> decide, Runnable afterWrite) {
+        TraceContext trace = TraceContext.fromHeaders(entry.value.original().headers());
+        try (TraceContext.Scope ignored = trace.inMdc()) {
+            Prepared prepared = prepareOrDeadLetter(entry, event, () -> writer.prepare(orderId, decide.get(), trace));
+            if (prepared != null) {
+                writer.write(prepared);
+                metrics.applied(event.type());
+                afterWrite.run();
+            }
+            return prepared;
+        }
     }
 
     private List<KeyValue<String, PendingOrderEvent>> heldBackEventsOf(String orderId) {

@@ -35,6 +35,10 @@ import org.apache.avro.specific.SpecificRecord;
  * refused, only applied or, when they come too late to change the delivery (a cancellation after pickup), recorded
  * in the history as {@code rejected}. Commands are requests, and are refused when the delivery's status forbids them.
  *
+ * <p>Every rule of the aggregate is in this one class, on purpose, and that is why it is longer than the others:
+ * which order event applies in which status and which command is allowed when can be read in one place, and the
+ * rules stay consistent with each other (a cancellation and a pickup decide on the same statuses).
+ *
  * <p>Not final only so that tests can hand the processor decisions that cannot be published.
  */
 public class Delivery {
