@@ -66,6 +66,8 @@ public final class AvroSerdeConfig {
      * ({@value #USER_INFO_CONFIG}). Confluent's {@code SASL_INHERIT} is not supported.
      */
     public static final String BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG = "basic.auth.credentials.source";
+    /** The {@value #BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG} that takes the credentials from {@value #USER_INFO_CONFIG}. */
+    public static final String CREDENTIALS_SOURCE_USER_INFO = "USER_INFO";
     /** {@code user:password} for HTTP Basic when the source is {@code USER_INFO}. */
     public static final String USER_INFO_CONFIG = "basic.auth.user.info";
     /** Confluent's deprecated name of {@value #USER_INFO_CONFIG}; when both are set, this one wins, as in Confluent. */

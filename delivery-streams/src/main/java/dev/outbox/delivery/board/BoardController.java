@@ -1,7 +1,7 @@
 package dev.outbox.delivery.board;
 
 import dev.outbox.delivery.query.DeliveryJson;
-import dev.outbox.delivery.query.StatusChanges;
+import dev.outbox.delivery.feed.StatusChanges;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

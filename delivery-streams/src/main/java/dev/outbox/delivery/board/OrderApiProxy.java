@@ -1,7 +1,7 @@
 package dev.outbox.delivery.board;
 
-import dev.outbox.delivery.web.OrderIds;
-import dev.outbox.delivery.web.Problems;
+import dev.outbox.delivery.platform.OrderIds;
+import dev.outbox.delivery.platform.Problems;
 import java.time.Duration;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;

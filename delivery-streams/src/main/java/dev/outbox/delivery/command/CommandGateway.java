@@ -1,9 +1,9 @@
 package dev.outbox.delivery.command;
 
-import dev.outbox.delivery.config.DeliveryProperties;
+import dev.outbox.delivery.platform.DeliveryProperties;
 import dev.outbox.delivery.feed.DeliveryOutputsFeed;
-import dev.outbox.delivery.trace.TraceContext;
-import dev.outbox.delivery.web.Problems;
+import dev.outbox.delivery.platform.TraceContext;
+import dev.outbox.delivery.platform.Problems;
 import dev.outbox.events.delivery.DeliveryCommand;
 import dev.outbox.events.delivery.DeliveryCommandResult;
 import dev.outbox.serde.AvroSerdeConfig;

@@ -3,16 +3,16 @@ package dev.outbox.delivery.command;
 import dev.outbox.delivery.command.CommandRequests.AssignCourierRequest;
 import dev.outbox.delivery.command.CommandRequests.ConfirmDeliveryRequest;
 import dev.outbox.delivery.command.CommandRequests.ReportFailedAttemptRequest;
-import dev.outbox.delivery.trace.TraceContext;
-import dev.outbox.delivery.web.OrderIds;
-import dev.outbox.delivery.web.PlainText;
-import dev.outbox.delivery.web.Problems;
+import dev.outbox.delivery.platform.TraceContext;
+import dev.outbox.delivery.platform.OrderIds;
+import dev.outbox.delivery.platform.Problems;
 import dev.outbox.events.delivery.AssignCourier;
 import dev.outbox.events.delivery.ConfirmDelivery;
 import dev.outbox.events.delivery.ConfirmPickup;
 import dev.outbox.events.delivery.DeliveryCommand;
 import dev.outbox.events.delivery.DeliveryCommandResult;
 import dev.outbox.events.delivery.ReportFailedAttempt;
+import jakarta.validation.Valid;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -27,7 +27,8 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * The delivery commands over HTTP. Each request is validated, sent to the topology as a {@link DeliveryCommand} and
+ * The delivery commands over HTTP. Each request is validated (its body with Bean Validation, see
+ * {@link CommandRequests}), sent to the topology as a {@link DeliveryCommand} and
  * answered with its decision: 202 accepted, 409 rejected, 404 unknown order, 504 when no decision came in time.
  *
  * <p>With an {@code Idempotency-Key} header a command can be retried safely (after a 504, a lost connection): the
@@ -38,9 +39,6 @@ import reactor.core.publisher.Mono;
 public class DeliveryCommandController {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-    /** An id, as long as the order API allows its ids (customerId). */
-    private static final int MAX_ID = 64;
-    private static final int MAX_TEXT = 200;
     private static final int MAX_IDEMPOTENCY_KEY = 255;
 
     private final CommandGateway gateway;
@@ -51,11 +49,10 @@ public class DeliveryCommandController {
 
     @PostMapping("/deliveries/{orderId}/courier")
     public Mono<ResponseEntity<CommandAccepted>> assignCourier(@PathVariable String orderId,
-                                                               @RequestBody AssignCourierRequest body,
+                                                               @Valid @RequestBody AssignCourierRequest body,
                                                                @RequestHeader(name = TraceContext.TRACEPARENT, required = false) String traceparent,
                                                                @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
-        String courierId = PlainText.required(body.courierId(), "courierId", MAX_ID);
-        return submit(orderId, new AssignCourier(courierId), traceparent, idempotencyKey);
+        return submit(orderId, new AssignCourier(body.courierId().strip()), traceparent, idempotencyKey);
     }
 
     @PostMapping("/deliveries/{orderId}/pickup")
@@ -67,20 +64,19 @@ public class DeliveryCommandController {
 
     @PostMapping("/deliveries/{orderId}/delivery")
     public Mono<ResponseEntity<CommandAccepted>> confirmDelivery(@PathVariable String orderId,
-                                                                 @RequestBody(required = false) ConfirmDeliveryRequest body,
+                                                                 @Valid @RequestBody(required = false) ConfirmDeliveryRequest body,
                                                                  @RequestHeader(name = TraceContext.TRACEPARENT, required = false) String traceparent,
                                                                  @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
-        String receivedBy = body == null ? null : PlainText.optional(body.receivedBy(), "receivedBy", MAX_TEXT);
+        String receivedBy = body == null ? null : body.receivedByOrNull();
         return submit(orderId, new ConfirmDelivery(receivedBy), traceparent, idempotencyKey);
     }
 
     @PostMapping("/deliveries/{orderId}/failed-attempts")
     public Mono<ResponseEntity<CommandAccepted>> reportFailedAttempt(@PathVariable String orderId,
-                                                                     @RequestBody ReportFailedAttemptRequest body,
+                                                                     @Valid @RequestBody ReportFailedAttemptRequest body,
                                                                      @RequestHeader(name = TraceContext.TRACEPARENT, required = false) String traceparent,
                                                                      @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
-        return submit(orderId, new ReportFailedAttempt(PlainText.required(body.reason(), "reason", MAX_TEXT)),
-                traceparent, idempotencyKey);
+        return submit(orderId, new ReportFailedAttempt(body.reason().strip()), traceparent, idempotencyKey);
     }
 
     private Mono<ResponseEntity<CommandAccepted>> submit(String rawOrderId, Object request, String traceparent,

@@ -1,5 +1,7 @@
 package dev.outbox.delivery.command;
 
+import dev.outbox.delivery.feed.CommandResultListener;
+import dev.outbox.delivery.platform.Problems;
 import dev.outbox.events.delivery.DeliveryCommandResult;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -12,7 +14,7 @@ import org.springframework.stereotype.Component;
  * any instance (whichever owns the order's partition); every instance reads all results and completes its own.
  */
 @Component
-public class PendingCommands {
+public class PendingCommands implements CommandResultListener {
 
     private final ConcurrentMap<UUID, CompletableFuture<DeliveryCommandResult>> waiting = new ConcurrentHashMap<>();
 
@@ -25,18 +27,21 @@ public class PendingCommands {
     }
 
     /** Completes the waiting request, if this instance sent the command; results of others are ignored. */
-    public void complete(DeliveryCommandResult result) {
+    @Override
+    public void decided(DeliveryCommandResult result) {
         CompletableFuture<DeliveryCommandResult> answer = waiting.remove(result.getCommandId());
         if (answer != null) {
             answer.complete(result);
         }
     }
 
-    /** Fails the waiting request, if this instance sent the command. */
-    public void fail(UUID commandId, Throwable error) {
-        CompletableFuture<DeliveryCommandResult> answer = waiting.remove(commandId);
+    /** Fails the waiting request with a 422 problem, if this instance sent the command. */
+    @Override
+    public void idReused(DeliveryCommandResult result) {
+        CompletableFuture<DeliveryCommandResult> answer = waiting.remove(result.getCommandId());
         if (answer != null) {
-            answer.completeExceptionally(error);
+            answer.completeExceptionally(Problems.idempotencyKeyReused(result.getOrderId().toString(),
+                    result.getCommandId().toString()));
         }
     }
 

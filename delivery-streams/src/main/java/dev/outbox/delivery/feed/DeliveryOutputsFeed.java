@@ -1,37 +1,19 @@
 package dev.outbox.delivery.feed;
 
-import dev.outbox.delivery.command.PendingCommands;
-import dev.outbox.delivery.config.DeliveryProperties;
-import dev.outbox.delivery.config.KafkaStreamsConfig;
-import dev.outbox.delivery.delivery.DeliveryProcessor;
-import dev.outbox.delivery.query.StatusChanges;
-import dev.outbox.delivery.web.Problems;
-import dev.outbox.events.delivery.DeliveryCommandResult;
-import dev.outbox.events.delivery.DeliveryStatusChanged;
-import dev.outbox.serde.AvroSerdeConfig;
-import dev.outbox.serde.KafkaAvroDeserializer;
+import dev.outbox.delivery.platform.DeliveryProperties;
+import dev.outbox.delivery.projection.KafkaStreamsConfig;
 import dev.outbox.serde.SchemaRegistryClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,12 +23,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Reads the topology's outputs that HTTP callers wait for, on every instance: command results (to answer the command
- * requests this instance sent, whichever instance decided them) and status changes (for the SSE streams).
- *
- * <p>A plain consumer, no consumer group: every instance must see every partition, and nothing needs committing,
- * since only what happens after start-up matters (it seeks to the end first). {@code read_committed}, so only results
- * of committed transactions are seen, exactly as other consumers see them. It runs on its own thread, never on the
- * event loop.
+ * requests this instance sent, whichever instance decided them) and status changes (for the SSE streams). What it
+ * reads, with which consumer, is {@link OutputsConsumer}'s; what becomes of each record, {@link OutputsDispatcher}'s;
+ * this class keeps it reading, on its own thread, never on the event loop.
  *
  * <p>When reading fails (the broker is gone, a fatal consumer error, anything thrown), the feed closes its consumer
  * and starts over with a new one after a backoff: 1 s, doubling up to {@value #MAX_BACKOFF_SECONDS} s while the
@@ -63,54 +42,25 @@ public class DeliveryOutputsFeed implements SmartLifecycle {
     private static final long MAX_BACKOFF_SECONDS = 30;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(MAX_BACKOFF_SECONDS);
 
-    /** Where the feed stands. */
-    public enum State {
-        /** Not started, or stopped. */
-        STOPPED,
-        /** Started, not yet reading all its partitions. */
-        STARTING,
-        /** Reading: command results and status changes are seen. */
-        READING,
-        /** Reading failed; it starts over after a backoff. */
-        RESTARTING,
-        /** Its thread ended with an error it cannot restart from (a JVM error); the instance needs a restart. */
-        FAILED
-    }
-
-    /**
-     * @param failures      failures in a row (a session that read for longer than the longest backoff ends a row)
-     * @param restarts      restarts since the instance started
-     * @param lastError     the last failure, or null
-     * @param lastFailureAt when it happened, or null
-     * @param nextAttemptAt when it starts over (while RESTARTING), or null
-     */
-    public record Status(State state, int failures, int restarts, String lastError, Instant lastFailureAt,
-                         Instant nextAttemptAt) {
-    }
-
     private final Supplier<Consumer<String, byte[]>> consumers;
     private final Duration retryBackoff;
     private final List<String> topics;
-    private final String resultsTopic;
-    private final String statusTopic;
-    private final KafkaAvroDeserializer deserializer;
-    private final PendingCommands pendingCommands;
-    private final StatusChanges statusChanges;
+    private final OutputsDispatcher dispatcher;
     private final MeterRegistry meterRegistry;
 
     private volatile boolean running;
     private volatile boolean ready;
     private volatile Consumer<String, byte[]> consumer;
     private volatile CountDownLatch stopping = new CountDownLatch(0);
-    private volatile Status status = new Status(State.STOPPED, 0, 0, null, null, null);
+    private volatile FeedStatus status = FeedStatus.STOPPED;
     private Thread thread;
 
     @Autowired
     public DeliveryOutputsFeed(KafkaProperties kafka, DeliveryProperties properties, SchemaRegistryClient registry,
-                               PendingCommands pendingCommands, StatusChanges statusChanges,
+                               CommandResultListener commandResults, StatusChanges statusChanges,
                                MeterRegistry meterRegistry) {
-        this(consumerFactory(kafka), properties.topics().commandResults(), properties.topics().status(), registry,
-                pendingCommands, statusChanges, meterRegistry, RETRY_BACKOFF);
+        this(OutputsConsumer.factory(kafka), properties.topics().commandResults(), properties.topics().status(),
+                registry, commandResults, statusChanges, meterRegistry, RETRY_BACKOFF);
     }
 
     /**
@@ -118,30 +68,13 @@ public class DeliveryOutputsFeed implements SmartLifecycle {
      * @param retryBackoff wait between attempts to assign the partitions
      */
     DeliveryOutputsFeed(Supplier<Consumer<String, byte[]>> consumers, String resultsTopic, String statusTopic,
-                        SchemaRegistryClient registry, PendingCommands pendingCommands, StatusChanges statusChanges,
-                        MeterRegistry meterRegistry, Duration retryBackoff) {
+                        SchemaRegistryClient registry, CommandResultListener commandResults,
+                        StatusChanges statusChanges, MeterRegistry meterRegistry, Duration retryBackoff) {
         this.consumers = consumers;
         this.retryBackoff = retryBackoff;
-        this.resultsTopic = resultsTopic;
-        this.statusTopic = statusTopic;
         this.topics = List.of(resultsTopic, statusTopic);
-        this.deserializer = new KafkaAvroDeserializer(registry,
-                Map.of(AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG, true), false);
-        this.pendingCommands = pendingCommands;
-        this.statusChanges = statusChanges;
+        this.dispatcher = new OutputsDispatcher(registry, commandResults, statusChanges);
         this.meterRegistry = meterRegistry;
-    }
-
-    private static Supplier<Consumer<String, byte[]>> consumerFactory(KafkaProperties kafka) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", kafka.getBootstrapServers()));
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "delivery-outputs-feed");
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        // results are waited for by HTTP callers: don't let an empty fetch sit at the broker for the default 500 ms
-        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-        return () -> new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     /** True once every partition is assigned and positioned at its end: from then on no result is missed. */
@@ -149,7 +82,7 @@ public class DeliveryOutputsFeed implements SmartLifecycle {
         return ready;
     }
 
-    public Status status() {
+    public FeedStatus status() {
         return status;
     }
 
@@ -160,7 +93,7 @@ public class DeliveryOutputsFeed implements SmartLifecycle {
         }
         running = true;
         stopping = new CountDownLatch(1);
-        status = new Status(State.STARTING, 0, status.restarts(), status.lastError(), status.lastFailureAt(), null);
+        status = status.starting();
         thread = new Thread(this::run, "delivery-outputs-feed");
         thread.setDaemon(true);
         thread.start();
@@ -204,11 +137,10 @@ public class DeliveryOutputsFeed implements SmartLifecycle {
                     pause(backoffAfter(status.failures()));
                 }
             }
-            status = withState(State.STOPPED);
+            status = status.in(FeedStatus.State.STOPPED);
         } catch (Error e) {
             log.error("Outputs feed thread ended: command requests are refused until the instance is restarted", e);
-            Status s = status;
-            status = new Status(State.FAILED, s.failures() + 1, s.restarts(), e.toString(), Instant.now(), null);
+            status = status.failed(e.toString(), Instant.now());
             throw e;
         }
     }
@@ -221,18 +153,18 @@ public class DeliveryOutputsFeed implements SmartLifecycle {
             consumer = c;
             metrics.bindTo(meterRegistry);
             while (running && !ready) {
-                ready = tryAssign(c);
+                ready = OutputsConsumer.assignAtEnd(c, topics);
                 if (!ready) {
                     pause(retryBackoff);
                 }
             }
             if (ready) {
                 readingSince = System.nanoTime();
-                status = withState(State.READING);
+                status = status.in(FeedStatus.State.READING);
             }
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : c.poll(POLL_TIMEOUT)) {
-                    dispatch(record);
+                    dispatcher.dispatch(record);
                 }
             }
         } catch (RuntimeException e) { // WakeupException included: when not stopping, a failure like any other
@@ -246,13 +178,11 @@ public class DeliveryOutputsFeed implements SmartLifecycle {
     }
 
     private void failed(RuntimeException e, long readingSince) {
-        Status s = status;
         // failures in a row: a session that read for longer than the longest backoff starts the count again
         boolean readLong = readingSince >= 0 && System.nanoTime() - readingSince >= MAX_BACKOFF.toNanos();
-        int failures = (readLong ? 0 : s.failures()) + 1;
+        int failures = (readLong ? 0 : status.failures()) + 1;
         Duration backoff = backoffAfter(failures);
-        Instant now = Instant.now();
-        status = new Status(State.RESTARTING, failures, s.restarts() + 1, e.toString(), now, now.plus(backoff));
+        status = status.restarting(failures, e.toString(), Instant.now(), backoff);
         log.error("Outputs feed failed ({} in a row); starting over in {} ms. Until then command requests are "
                 + "refused (503) and SSE streams get no changes", failures, backoff.toMillis(), e);
     }
@@ -262,57 +192,6 @@ public class DeliveryOutputsFeed implements SmartLifecycle {
         long factor = 1L << Math.min(Math.max(failures - 1, 0), 20);
         Duration backoff = retryBackoff.multipliedBy(factor);
         return backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff;
-    }
-
-    private Status withState(State state) {
-        Status s = status;
-        return new Status(state, s.failures(), s.restarts(), s.lastError(), s.lastFailureAt(), null);
-    }
-
-    private boolean tryAssign(Consumer<String, byte[]> c) {
-        try {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : topics) {
-                List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(5));
-                if (infos == null || infos.isEmpty()) {
-                    log.info("Waiting for topic {} to exist", topic);
-                    return false;
-                }
-                infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
-            }
-            c.assign(partitions);
-            c.seekToEnd(partitions);
-            // resolve the end offsets now: a command sent after this cannot have its result skipped
-            partitions.forEach(tp -> c.position(tp, Duration.ofSeconds(10)));
-            log.info("Outputs feed reading {} partitions from their end", partitions.size());
-            return true;
-        } catch (WakeupException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            log.warn("Outputs feed cannot assign its partitions yet: {}", e.toString());
-            return false;
-        }
-    }
-
-    private void dispatch(ConsumerRecord<String, byte[]> record) {
-        Object value;
-        try {
-            value = deserializer.deserialize(record.topic(), record.headers(), record.value());
-        } catch (RuntimeException e) {
-            log.warn("Skipping undecodable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                    e.toString());
-            return;
-        }
-        if (value instanceof DeliveryCommandResult result) {
-            if (record.headers().lastHeader(DeliveryProcessor.COMMAND_ID_REUSED_HEADER) != null) {
-                pendingCommands.fail(result.getCommandId(), Problems.idempotencyKeyReused(
-                        result.getOrderId().toString(), result.getCommandId().toString()));
-            } else {
-                pendingCommands.complete(result);
-            }
-        } else if (value instanceof DeliveryStatusChanged change) {
-            statusChanges.publish(change);
-        }
     }
 
     /** Waits, unless stopped meanwhile. */

@@ -1,13 +1,13 @@
 package dev.outbox.delivery.query;
 
-import dev.outbox.delivery.config.DeliveryProperties;
-import dev.outbox.delivery.config.Instance;
-import dev.outbox.delivery.query.DeliveryQueries.Answer;
-import dev.outbox.delivery.query.DeliveryQueries.Found;
-import dev.outbox.delivery.query.DeliveryQueries.Relayed;
-import dev.outbox.delivery.web.Headers;
-import dev.outbox.delivery.web.OrderIds;
-import dev.outbox.delivery.web.Problems;
+import dev.outbox.delivery.feed.StatusChanges;
+import dev.outbox.delivery.platform.DeliveryProperties;
+import dev.outbox.delivery.platform.Headers;
+import dev.outbox.delivery.platform.Instance;
+import dev.outbox.delivery.platform.OrderIds;
+import dev.outbox.delivery.platform.Problems;
+import dev.outbox.delivery.query.Answer.Found;
+import dev.outbox.delivery.query.Answer.Relayed;
 import dev.outbox.events.delivery.DeliveryStatus;
 import dev.outbox.events.delivery.DeliveryStatusChanged;
 import java.time.Duration;
@@ -48,13 +48,15 @@ public class DeliveryQueryController {
     static final int MAX_PENDING_CHANGES = 256;
 
     private final DeliveryQueries queries;
+    private final DeliveryListing listing;
     private final StatusChanges statusChanges;
     private final Instance self;
     private final int maxPageSize;
 
-    public DeliveryQueryController(DeliveryQueries queries, StatusChanges statusChanges, Instance self,
-                                   DeliveryProperties properties) {
+    public DeliveryQueryController(DeliveryQueries queries, DeliveryListing listing, StatusChanges statusChanges,
+                                   Instance self, DeliveryProperties properties) {
         this.queries = queries;
+        this.listing = listing;
         this.statusChanges = statusChanges;
         this.self = self;
         this.maxPageSize = properties.query().maxPageSize();
@@ -84,18 +86,18 @@ public class DeliveryQueryController {
             throw Problems.badRequest("limit must be between 1 and " + maxPageSize + ", was " + limit);
         }
         if (local) {
-            return Mono.fromSupplier(() -> queries.listLocal(wanted, cursor, limit));
+            return Mono.fromSupplier(() -> listing.listLocal(wanted, cursor, limit));
         }
-        return queries.list(wanted, cursor, limit);
+        return listing.list(wanted, cursor, limit);
     }
 
     /** How many deliveries there are of each status (from the status index: no scan). */
     @GetMapping("/deliveries/counts")
     public Mono<DeliveryJson.Counts> counts(@RequestParam(defaultValue = "false") boolean local) {
         if (local) {
-            return Mono.fromSupplier(queries::countsLocal);
+            return Mono.fromSupplier(listing::countsLocal);
         }
-        return queries.counts();
+        return listing.counts();
     }
 
     /**

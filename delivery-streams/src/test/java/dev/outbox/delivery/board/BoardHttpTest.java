@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.Mockito.when;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.outbox.delivery.query.StatusChanges;
+import dev.outbox.delivery.feed.StatusChanges;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.outbox.delivery.command.PendingCommands;
-import dev.outbox.delivery.delivery.DeliveryProcessor;
-import dev.outbox.delivery.health.OutputsFeedHealthIndicator;
-import dev.outbox.delivery.query.StatusChanges;
+import dev.outbox.delivery.projection.OutputHeaders;
 import dev.outbox.delivery.testing.InMemorySchemaRegistry;
 import dev.outbox.events.delivery.CommandOutcome;
 import dev.outbox.events.delivery.DeliveryCommandResult;
@@ -93,7 +91,7 @@ class DeliveryOutputsFeedTest {
                 DeliveryStatus.IN_TRANSIT, "command id already used for another command", Instant.now());
         ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(RESULTS, 0, 0L, result.getOrderId().toString(),
                 writer.serialize(RESULTS, result));
-        record.headers().add(DeliveryProcessor.COMMAND_ID_REUSED_HEADER, "true".getBytes());
+        record.headers().add(OutputHeaders.COMMAND_ID_REUSED, "true".getBytes());
 
         consumers.get(0).addRecord(record);
 

@@ -6,9 +6,9 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
-import dev.outbox.delivery.config.DeliveryProperties;
-import dev.outbox.delivery.config.Instance;
-import dev.outbox.delivery.delivery.DeliveryTopology;
+import dev.outbox.delivery.platform.DeliveryProperties;
+import dev.outbox.delivery.platform.Instance;
+import dev.outbox.delivery.projection.DeliveryTopology;
 import dev.outbox.events.delivery.DeliveryView;
 import java.time.Duration;
 import java.util.Optional;
@@ -38,7 +38,8 @@ class DeliveryQueriesTest {
         when(factory.getKafkaStreams()).thenReturn(streams);
         DeliveryProperties properties = new DeliveryProperties(null, null, null, null, 3, null,
                 new DeliveryProperties.Query(Duration.ofSeconds(2), Duration.ofSeconds(1), 500, Duration.ofSeconds(1)));
-        queries = new DeliveryQueries(factory, self, properties, JsonMapper.builder().build());
+        queries = new DeliveryQueries(new DeliveryStores(factory, properties), new InstanceClient(self, properties), self,
+                properties, JsonMapper.builder().build());
     }
 
     @Test

@@ -3,9 +3,9 @@ package dev.outbox.delivery.query;
 import static dev.outbox.delivery.testing.Fixtures.placed;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.outbox.delivery.delivery.Delivery;
-import dev.outbox.delivery.delivery.OrderEvent;
-import dev.outbox.delivery.delivery.StatusIndex;
+import dev.outbox.delivery.rules.Delivery;
+import dev.outbox.delivery.rules.OrderEvent;
+import dev.outbox.delivery.projection.StatusIndex;
 import dev.outbox.delivery.testing.Fixtures;
 import dev.outbox.events.delivery.DeliveryStatus;
 import dev.outbox.events.delivery.DeliveryView;
@@ -32,13 +32,13 @@ class IndexedPageTest {
             add(i < 5 ? DeliveryStatus.DELIVERED : DeliveryStatus.AWAITING_COURIER);
         }
 
-        DeliveryJson.Page first = DeliveryQueries.indexed(index, deliveries, DeliveryStatus.DELIVERED, null, 3);
+        DeliveryJson.Page first = DeliveryPages.indexed(index, deliveries, DeliveryStatus.DELIVERED, null, 3);
         assertThat(first.items()).hasSize(3).allMatch(d -> d.status().equals("DELIVERED"));
         assertThat(first.next()).isEqualTo(first.items().get(2).orderId());
         assertThat(deliveries.gets.get()).as("one get per delivery on the page, plus the one that shows there is more")
                 .isEqualTo(4);
 
-        DeliveryJson.Page second = DeliveryQueries.indexed(index, deliveries, DeliveryStatus.DELIVERED, first.next(), 3);
+        DeliveryJson.Page second = DeliveryPages.indexed(index, deliveries, DeliveryStatus.DELIVERED, first.next(), 3);
         assertThat(second.items()).hasSize(2);
         assertThat(second.next()).isNull();
         assertThat(second.items().get(0).orderId()).isGreaterThan(first.next());

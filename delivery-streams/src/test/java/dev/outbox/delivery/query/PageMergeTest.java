@@ -9,21 +9,21 @@ class PageMergeTest {
 
     @Test
     void pagesAreMergedInOrderIdOrderAndCutAtTheLimit() {
-        DeliveryJson.Page merged = DeliveryQueries.merge(List.of(page(null, "a", "d"), page(null, "b", "c", "e")), 3);
+        DeliveryJson.Page merged = DeliveryPages.merge(List.of(page(null, "a", "d"), page(null, "b", "c", "e")), 3);
         assertThat(merged.items()).extracting(DeliveryJson.Delivery::orderId).containsExactly("a", "b", "c");
         assertThat(merged.next()).isEqualTo("c");
     }
 
     @Test
     void thereIsNoNextPageWhenEverythingFits() {
-        DeliveryJson.Page merged = DeliveryQueries.merge(List.of(page(null, "a"), page(null, "b")), 3);
+        DeliveryJson.Page merged = DeliveryPages.merge(List.of(page(null, "a"), page(null, "b")), 3);
         assertThat(merged.items()).hasSize(2);
         assertThat(merged.next()).isNull();
     }
 
     @Test
     void aPartPageWithMoreMeansThereIsANextPage() {
-        DeliveryJson.Page merged = DeliveryQueries.merge(List.of(page("b", "a", "b"), page(null)), 2);
+        DeliveryJson.Page merged = DeliveryPages.merge(List.of(page("b", "a", "b"), page(null)), 2);
         assertThat(merged.items()).hasSize(2);
         assertThat(merged.next()).isEqualTo("b");
     }

@@ -1,0 +1,70 @@
+package dev.outbox.delivery.platform;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code delivery.*} settings. Kafka Streams' own settings are {@code spring.kafka.streams.*} (see
+ * application.properties); these are the app's.
+ *
+ * @param advertisedHost    host name other instances use to reach this one ({@code application.server} is
+ *                          advertised-host:server.port); defaults to server.address
+ * @param maxFailedAttempts failed delivery attempts after which a delivery is FAILED
+ */
+@ConfigurationProperties("delivery")
+public record DeliveryProperties(
+        String advertisedHost,
+        @DefaultValue Topics topics,
+        @DefaultValue Dedup dedup,
+        @DefaultValue OrderEvents orderEvents,
+        @DefaultValue("3") int maxFailedAttempts,
+        @DefaultValue Command command,
+        @DefaultValue Query query) {
+
+    /** Topic names, and how to create them when missing (the broker does not auto-create topics). */
+    public record Topics(
+            @DefaultValue("order.events") String orderEvents,
+            @DefaultValue("delivery.commands") String commands,
+            @DefaultValue("delivery.command-results") String commandResults,
+            @DefaultValue("delivery.events") String deliveryEvents,
+            @DefaultValue("delivery.status") String status,
+            @DefaultValue("delivery.dlq") String deadLetters,
+            @DefaultValue("3") int partitions,
+            @DefaultValue("1") short replicationFactor) {
+    }
+
+    /** @param retention how long an order event id is remembered for deduplication */
+    public record Dedup(@DefaultValue("7d") Duration retention) {
+    }
+
+    /**
+     * @param gapTimeout       how long an order event that arrived after a gap waits for the missing ones
+     * @param gapCheckInterval how often held-back events are checked against the timeout
+     */
+    public record OrderEvents(@DefaultValue("30s") Duration gapTimeout,
+                              @DefaultValue("1s") Duration gapCheckInterval) {
+    }
+
+    /**
+     * @param timeout              how long an HTTP command waits for its result before answering 504
+     * @param idempotencyRetention how long a decided command is remembered by its id: a retry with the same
+     *                             Idempotency-Key within this time gets the first result and is not decided again
+     */
+    public record Command(@DefaultValue("5s") Duration timeout,
+                          @DefaultValue("24h") Duration idempotencyRetention) {
+    }
+
+    /**
+     * @param forwardTimeout how long a query forwarded to another instance may take before the standby is tried
+     * @param retryAfter     the Retry-After of a 503 while the store is not queryable
+     * @param maxPageSize    upper bound of {@code limit} when listing deliveries
+     * @param unavailableWait how long a read of one delivery waits for its partition to become queryable again
+     *                        (a rebalance moving it takes a fraction of a second) before it answers 503
+     */
+    public record Query(@DefaultValue("2s") Duration forwardTimeout,
+                        @DefaultValue("1s") Duration retryAfter,
+                        @DefaultValue("500") int maxPageSize,
+                        @DefaultValue("3s") Duration unavailableWait) {
+    }
+}
