@@ -156,7 +156,9 @@ class HttpApiTest {
                 .expectHeader().valueEquals(Headers.SERVED_BY, "127.0.0.1:8082")
                 .expectBody()
                 .jsonPath("$.type").isEqualTo("urn:outbox:delivery:problem:delivery-not-found")
+                .jsonPath("$.title").isEqualTo("Delivery not found")
                 .jsonPath("$.status").isEqualTo(404)
+                .jsonPath("$.instance").isEqualTo("/deliveries/" + orderId)
                 .jsonPath("$.orderId").isEqualTo(orderId.toString());
     }
 
