@@ -1,13 +1,13 @@
-package dev.outbox.order.order;
+package dev.outbox.order.lifecycle;
 
 import dev.outbox.events.order.DeliveryAddressChanged;
 import dev.outbox.events.order.OrderCancelled;
 import dev.outbox.events.order.OrderPlaced;
-import dev.outbox.order.order.OrderCommand.Address;
-import dev.outbox.order.order.OrderCommand.CancelOrder;
-import dev.outbox.order.order.OrderCommand.ChangeDeliveryAddress;
-import dev.outbox.order.order.OrderCommand.Line;
-import dev.outbox.order.order.OrderCommand.PlaceOrder;
+import dev.outbox.order.lifecycle.OrderCommand.Address;
+import dev.outbox.order.lifecycle.OrderCommand.CancelOrder;
+import dev.outbox.order.lifecycle.OrderCommand.ChangeDeliveryAddress;
+import dev.outbox.order.lifecycle.OrderCommand.Line;
+import dev.outbox.order.lifecycle.OrderCommand.PlaceOrder;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;

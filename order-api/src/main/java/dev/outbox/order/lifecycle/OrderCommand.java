@@ -1,4 +1,4 @@
-package dev.outbox.order.order;
+package dev.outbox.order.lifecycle;
 
 import java.util.List;
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package dev.outbox.order.web;
+package dev.outbox.order.http;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessResourceFailureException;

@@ -1,4 +1,4 @@
-package dev.outbox.order.web;
+package dev.outbox.order.http;
 
 import dev.outbox.order.outbox.OutboxWriter.TraceHeaders;
 import org.junit.jupiter.api.Test;

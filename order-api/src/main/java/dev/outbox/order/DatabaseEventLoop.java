@@ -1,4 +1,4 @@
-package dev.outbox.order.config;
+package dev.outbox.order;
 
 import io.asyncer.r2dbc.mysql.MySqlConnectionFactoryProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;

@@ -1,4 +1,4 @@
-package dev.outbox.order.web;
+package dev.outbox.order.http;
 
 import jakarta.validation.Constraint;
 import jakarta.validation.Payload;

@@ -1,4 +1,4 @@
-package dev.outbox.order.web;
+package dev.outbox.order.idempotency;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,7 +1,5 @@
-package dev.outbox.order.web;
+package dev.outbox.order.lifecycle;
 
-import dev.outbox.order.order.Order;
-import dev.outbox.order.order.OrderCommand;
 
 import java.time.Instant;
 import java.util.List;

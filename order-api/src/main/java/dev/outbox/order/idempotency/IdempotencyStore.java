@@ -1,6 +1,5 @@
-package dev.outbox.order.web;
+package dev.outbox.order.idempotency;
 
-import dev.outbox.order.order.AlreadyHandled;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -19,18 +18,18 @@ import java.util.UUID;
  * or learn from a 422 that the key was used. Rows older than the retention are deleted by {@link IdempotencyCleanup}.
  */
 @Component
-class IdempotencyStore {
+public class IdempotencyStore {
 
-    record Stored(String requestHash, UUID orderId, int status, String body) {
+    public record Stored(String requestHash, UUID orderId, int status, String body) {
     }
 
     private final DatabaseClient db;
 
-    IdempotencyStore(DatabaseClient db) {
+    public IdempotencyStore(DatabaseClient db) {
         this.db = db;
     }
 
-    Mono<Stored> find(String customerId, String key) {
+    public Mono<Stored> find(String customerId, String key) {
         return db.sql("SELECT request_hash, order_id, response_status, response_body FROM idempotency_key"
                         + " WHERE customer_id = :customerId AND idempotency_key = :key")
                 .bind("customerId", customerId)
@@ -44,7 +43,7 @@ class IdempotencyStore {
      * Fails with {@link AlreadyHandled} when a concurrent request stored the same key first (its transaction is
      * then rolled back, and the request answered as the replay of the first).
      */
-    Mono<Void> save(String customerId, String key, Stored response) {
+    public Mono<Void> save(String customerId, String key, Stored response) {
         return db.sql("INSERT INTO idempotency_key (customer_id, idempotency_key, request_hash, order_id,"
                         + " response_status, response_body, created_at)"
                         + " VALUES (:customerId, :key, :hash, :orderId, :status, :body, :createdAt)")

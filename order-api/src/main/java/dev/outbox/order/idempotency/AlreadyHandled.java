@@ -1,4 +1,4 @@
-package dev.outbox.order.order;
+package dev.outbox.order.idempotency;
 
 /**
  * The command was already handled by a concurrent request: another request with the same Idempotency-Key committed

@@ -1,4 +1,4 @@
-package dev.outbox.order.web;
+package dev.outbox.order.http;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;

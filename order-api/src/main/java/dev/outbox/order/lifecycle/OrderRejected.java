@@ -1,4 +1,4 @@
-package dev.outbox.order.order;
+package dev.outbox.order.lifecycle;
 
 /**
  * The aggregate's "no": an answer, not a failure. {@link Kind#INVALID} means the command can never succeed as it is

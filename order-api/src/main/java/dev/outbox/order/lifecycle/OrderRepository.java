@@ -1,7 +1,7 @@
-package dev.outbox.order.order;
+package dev.outbox.order.lifecycle;
 
-import dev.outbox.order.order.OrderCommand.Address;
-import dev.outbox.order.order.OrderCommand.Line;
+import dev.outbox.order.lifecycle.OrderCommand.Address;
+import dev.outbox.order.lifecycle.OrderCommand.Line;
 import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;

@@ -1,4 +1,4 @@
-package dev.outbox.order.web;
+package dev.outbox.order.http;
 
 import dev.outbox.order.outbox.OutboxWriter.TraceHeaders;
 import io.micrometer.tracing.Span;
@@ -26,18 +26,18 @@ import java.util.regex.Pattern;
  * </ul>
  */
 @Component
-class TraceContext {
+public class TraceContext {
 
     private static final String ZERO_TRACE_ID = "0".repeat(32);
     private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
 
     private final ObjectProvider<Propagator> propagator;
 
-    TraceContext(ObjectProvider<Propagator> propagator) {
+    public TraceContext(ObjectProvider<Propagator> propagator) {
         this.propagator = propagator;
     }
 
-    TraceHeaders of(ServerWebExchange exchange) {
+    public TraceHeaders of(ServerWebExchange exchange) {
         Propagator p = propagator.getIfAvailable();
         Span span = ServerRequestObservationContext.findCurrent(exchange.getAttributes())
                 .map(c -> (TracingObservationHandler.TracingContext) c.get(TracingObservationHandler.TracingContext.class))

@@ -1,4 +1,4 @@
-package dev.outbox.order.web;
+package dev.outbox.order.http;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

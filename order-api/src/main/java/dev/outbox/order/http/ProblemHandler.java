@@ -1,8 +1,9 @@
-package dev.outbox.order.web;
+package dev.outbox.order.http;
 
-import dev.outbox.order.order.ConcurrentOrderChange;
-import dev.outbox.order.order.OrderNotFound;
-import dev.outbox.order.order.OrderRejected;
+import dev.outbox.order.lifecycle.ConcurrentOrderChange;
+import dev.outbox.order.lifecycle.OrderNotFound;
+import dev.outbox.order.lifecycle.OrderRejected;
+import dev.outbox.order.lifecycle.OrderController;
 import dev.outbox.serde.SchemaRegistryUnavailableException;
 import io.r2dbc.spi.R2dbcTransientResourceException;
 import org.slf4j.Logger;

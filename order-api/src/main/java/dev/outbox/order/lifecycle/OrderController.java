@@ -1,12 +1,11 @@
-package dev.outbox.order.web;
+package dev.outbox.order.lifecycle;
 
-import dev.outbox.order.order.AlreadyHandled;
-import dev.outbox.order.order.Order;
-import dev.outbox.order.order.OrderCommand;
-import dev.outbox.order.order.OrderCommandHandler;
-import dev.outbox.order.web.OrderRequests.AddressRequest;
-import dev.outbox.order.web.OrderRequests.CancelOrderRequest;
-import dev.outbox.order.web.OrderRequests.PlaceOrderRequest;
+import dev.outbox.order.idempotency.AlreadyHandled;
+import dev.outbox.order.lifecycle.OrderRequests.AddressRequest;
+import dev.outbox.order.lifecycle.OrderRequests.CancelOrderRequest;
+import dev.outbox.order.lifecycle.OrderRequests.PlaceOrderRequest;
+import dev.outbox.order.http.TraceContext;
+import dev.outbox.order.idempotency.IdempotencyStore;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import jakarta.validation.Valid;
@@ -36,7 +35,7 @@ import java.util.UUID;
 /** The order API: commands as POST/PUT, the order as GET. Errors are problem+json (see {@link ProblemHandler}). */
 @RestController
 @RequestMapping(path = "/orders", produces = MediaType.APPLICATION_JSON_VALUE)
-class OrderController {
+public class OrderController {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
@@ -137,8 +136,8 @@ class OrderController {
     }
 
     /** Misuse of the Idempotency-Key header. */
-    static final class IdempotencyKeyProblem extends RuntimeException {
-        final HttpStatus status;
+    public static final class IdempotencyKeyProblem extends RuntimeException {
+        public final HttpStatus status;
 
         IdempotencyKeyProblem(HttpStatus status, String message) {
             super(message, null, false, false);

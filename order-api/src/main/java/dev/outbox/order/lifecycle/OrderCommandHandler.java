@@ -1,8 +1,9 @@
-package dev.outbox.order.order;
+package dev.outbox.order.lifecycle;
 
-import dev.outbox.order.order.OrderCommand.CancelOrder;
-import dev.outbox.order.order.OrderCommand.ChangeDeliveryAddress;
-import dev.outbox.order.order.OrderCommand.PlaceOrder;
+import dev.outbox.order.lifecycle.OrderCommand.CancelOrder;
+import dev.outbox.order.lifecycle.OrderCommand.ChangeDeliveryAddress;
+import dev.outbox.order.lifecycle.OrderCommand.PlaceOrder;
+import dev.outbox.order.idempotency.AlreadyHandled;
 import dev.outbox.order.outbox.OutboxWriter;
 import dev.outbox.order.outbox.OutboxWriter.TraceHeaders;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,4 +1,4 @@
-package dev.outbox.order.web;
+package dev.outbox.order.idempotency;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;

@@ -1,7 +1,6 @@
-package dev.outbox.order.web;
+package dev.outbox.order.lifecycle;
 
-import dev.outbox.order.order.Order;
-import dev.outbox.order.order.OrderCommand;
+import dev.outbox.order.http.PlainText;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

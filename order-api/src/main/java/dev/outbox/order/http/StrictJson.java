@@ -1,4 +1,4 @@
-package dev.outbox.order.web;
+package dev.outbox.order.http;
 
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
