@@ -16,7 +16,6 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -30,9 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class InFlightLimit implements WebFilter {
 
-    private static final byte[] BODY = ("{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503,"
-            + "\"detail\":\"The order API is at capacity; nothing was written. Try again shortly.\"}")
-            .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] BODY = ProblemJson.of(HttpStatus.SERVICE_UNAVAILABLE.value(), "Service Unavailable",
+            "The order API is at capacity; nothing was written. Try again shortly.");
 
     private final int maxInFlight;
     private final AtomicInteger inFlight = new AtomicInteger();

@@ -13,7 +13,6 @@ import org.springframework.stereotype.Component;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -56,11 +55,10 @@ class NettyProblemResponses implements NettyServerCustomizer {
                     && PROBLEMS.containsKey(response.status().code())) {
                 int status = response.status().code();
                 String[] problem = PROBLEMS.get(status);
-                byte[] body = ("{\"type\":\"about:blank\",\"title\":\"" + problem[0] + "\",\"status\":" + status
-                        + ",\"detail\":\"" + problem[1] + "\"}").getBytes(StandardCharsets.UTF_8);
+                byte[] body = ProblemJson.of(status, problem[0], problem[1]);
                 FullHttpResponse withBody = response.replace(Unpooled.wrappedBuffer(body));
                 response.release();
-                withBody.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
+                withBody.headers().set(HttpHeaderNames.CONTENT_TYPE, ProblemJson.CONTENT_TYPE)
                         .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
                 ctx.write(withBody, promise);
                 return;

@@ -1,13 +1,11 @@
 package dev.outbox.order.http;
 
-import dev.outbox.order.lifecycle.ConcurrentOrderChange;
-import dev.outbox.order.lifecycle.OrderNotFound;
-import dev.outbox.order.lifecycle.OrderRejected;
-import dev.outbox.order.lifecycle.OrderController;
 import dev.outbox.serde.SchemaRegistryUnavailableException;
 import io.r2dbc.spi.R2dbcTransientResourceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpHeaders;
@@ -32,44 +30,16 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Every error as RFC 9457 problem+json: Spring's own (400 malformed or invalid body, 404, 405, 413, 415 …) through
- * {@link ResponseEntityExceptionHandler}, the domain's answers here. No stack trace or SQL ever reaches a client;
- * unexpected errors are logged and answered with a bare 500.
+ * {@link ResponseEntityExceptionHandler}, an unreachable dependency as 503, anything else as a bare 500. The features
+ * answer their own exceptions (e.g. {@code lifecycle.OrderProblems}) in advices ordered ahead of this catch-all. No
+ * stack trace or SQL ever reaches a client; unexpected errors are logged.
  */
 @RestControllerAdvice
+@Order(Ordered.LOWEST_PRECEDENCE)
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
     static final String RETRY_AFTER_SECONDS = "5";
-
-    @ExceptionHandler(OrderRejected.class)
-    ResponseEntity<ProblemDetail> rejected(OrderRejected e) {
-        HttpStatus status = e.kind() == OrderRejected.Kind.INVALID ? HttpStatus.BAD_REQUEST : HttpStatus.CONFLICT;
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, e.getMessage());
-        problem.setTitle(status == HttpStatus.CONFLICT ? "Order rule violated" : "Invalid order");
-        problem.setProperty("code", e.code());
-        return ResponseEntity.status(status).body(problem);
-    }
-
-    @ExceptionHandler(ConcurrentOrderChange.class)
-    ResponseEntity<ProblemDetail> concurrent(ConcurrentOrderChange e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
-        problem.setTitle("Concurrent change");
-        problem.setProperty("code", "concurrent-change");
-        return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
-    }
-
-    @ExceptionHandler(OrderNotFound.class)
-    ResponseEntity<ProblemDetail> notFound(OrderNotFound e) {
-        return ResponseEntity.status(HttpStatus.NOT_FOUND)
-                .body(ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage()));
-    }
-
-    @ExceptionHandler(OrderController.IdempotencyKeyProblem.class)
-    ResponseEntity<ProblemDetail> idempotencyKey(OrderController.IdempotencyKeyProblem e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status, e.getMessage());
-        problem.setTitle("Idempotency-Key misuse");
-        return ResponseEntity.status(e.status).body(problem);
-    }
 
     /** The database or the schema registry cannot be reached: try again later, nothing was written. */
     @ExceptionHandler({R2dbcTransientResourceException.class, TransientDataAccessResourceException.class,
@@ -81,7 +51,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, ServerWebExchange exchange) {
         if (causedBy(e, DataBufferLimitException.class)) {
-            return tooLargeAndClose();
+            return BodySizeLimit.outgrownWhileReading();
         }
         // only a dependency that cannot be reached is "try later"; an error the database answered is not
         if (causedBy(e, ConnectException.class) || causedBy(e, TimeoutException.class)
@@ -103,8 +73,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     protected Mono<ResponseEntity<Object>> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
                                                                   HttpStatusCode status, ServerWebExchange exchange) {
         if (causedBy(ex, DataBufferLimitException.class)) {
-            return Mono.just(ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
-                    .header(HttpHeaders.CONNECTION, "close").body(tooLarge()));
+            ResponseEntity<ProblemDetail> tooLarge = BodySizeLimit.outgrownWhileReading();
+            return Mono.just(new ResponseEntity<>(tooLarge.getBody(), tooLarge.getHeaders(), tooLarge.getStatusCode()));
         }
         return super.handleExceptionInternal(ex, body, headers, status, exchange);
     }
@@ -121,19 +91,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 .sorted().collect(Collectors.joining("; ")) + ".");
         problem.setProperty("errors", errors);
         return handleExceptionInternal(ex, problem, headers, status, exchange);
-    }
-
-    /**
-     * A body without Content-Length that outgrew spring.http.codecs.max-in-memory-size while being read. The answer closes
-     * the connection: the rest of the body is not read (and discarded) to keep it.
-     */
-    private static ProblemDetail tooLarge() {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, "The request body is larger than allowed.");
-    }
-
-    private static ResponseEntity<ProblemDetail> tooLargeAndClose() {
-        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).header(HttpHeaders.CONNECTION, "close")
-                .body(tooLarge());
     }
 
     private ResponseEntity<ProblemDetail> serviceUnavailable(Exception e) {

@@ -33,7 +33,7 @@ public class TraceContext {
 
     private final ObjectProvider<Propagator> propagator;
 
-    public TraceContext(ObjectProvider<Propagator> propagator) {
+    TraceContext(ObjectProvider<Propagator> propagator) {
         this.propagator = propagator;
     }
 

@@ -18,18 +18,18 @@ import java.util.UUID;
  * or learn from a 422 that the key was used. Rows older than the retention are deleted by {@link IdempotencyCleanup}.
  */
 @Component
-public class IdempotencyStore {
+class IdempotencyStore {
 
-    public record Stored(String requestHash, UUID orderId, int status, String body) {
+    record Stored(String requestHash, UUID orderId, int status, String body) {
     }
 
     private final DatabaseClient db;
 
-    public IdempotencyStore(DatabaseClient db) {
+    IdempotencyStore(DatabaseClient db) {
         this.db = db;
     }
 
-    public Mono<Stored> find(String customerId, String key) {
+    Mono<Stored> find(String customerId, String key) {
         return db.sql("SELECT request_hash, order_id, response_status, response_body FROM idempotency_key"
                         + " WHERE customer_id = :customerId AND idempotency_key = :key")
                 .bind("customerId", customerId)
@@ -43,7 +43,7 @@ public class IdempotencyStore {
      * Fails with {@link AlreadyHandled} when a concurrent request stored the same key first (its transaction is
      * then rolled back, and the request answered as the replay of the first).
      */
-    public Mono<Void> save(String customerId, String key, Stored response) {
+    Mono<Void> save(String customerId, String key, Stored response) {
         return db.sql("INSERT INTO idempotency_key (customer_id, idempotency_key, request_hash, order_id,"
                         + " response_status, response_body, created_at)"
                         + " VALUES (:customerId, :key, :hash, :orderId, :status, :body, :createdAt)")

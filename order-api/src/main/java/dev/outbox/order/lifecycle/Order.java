@@ -33,6 +33,8 @@ public final class Order {
 
     public static final int MAX_LINES = 100;
     public static final int MAX_QUANTITY = 1_000;
+    /** The sequence number of an order's first event; each later event takes the next ({@link #nextSequence()}). */
+    public static final long FIRST_SEQUENCE = 1;
 
     public enum Status { PLACED, CANCELLED }
 
@@ -91,7 +93,7 @@ public final class Order {
         return OrderPlaced.newBuilder()
                 .setEventId(source.ids().get())
                 .setOrderId(source.ids().get())
-                .setSequence(1)
+                .setSequence(FIRST_SEQUENCE)
                 .setOccurredAt(source.clock().instant())
                 .setCustomerId(command.customerId())
                 .setLines(command.lines().stream().map(l -> new OrderLine(l.sku(), l.quantity())).toList())
@@ -105,7 +107,7 @@ public final class Order {
             throw conflict("already-cancelled", "Order " + id + " was already cancelled.");
         }
         return OrderCancelled.newBuilder()
-                .setEventId(source.ids().get()).setOrderId(id).setSequence(version + 1)
+                .setEventId(source.ids().get()).setOrderId(id).setSequence(nextSequence())
                 .setOccurredAt(source.clock().instant()).setReason(command.reason())
                 .build();
     }
@@ -119,10 +121,18 @@ public final class Order {
             return List.of();
         }
         return List.of(DeliveryAddressChanged.newBuilder()
-                .setEventId(source.ids().get()).setOrderId(id).setSequence(version + 1)
+                .setEventId(source.ids().get()).setOrderId(id).setSequence(nextSequence())
                 .setOccurredAt(source.clock().instant())
                 .setDeliveryAddress(toEvent(command.deliveryAddress()))
                 .build());
+    }
+
+    /**
+     * The sequence number of the next event: the version is the sequence number of the last one. The outbox rows
+     * take their sequence from here too, so the events' and the rows' numbers cannot drift apart.
+     */
+    public long nextSequence() {
+        return version + 1;
     }
 
     // ------------------------------------------------------------------------------------------------ evolution

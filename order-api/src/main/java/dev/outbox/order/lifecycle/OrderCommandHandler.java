@@ -4,6 +4,8 @@ import dev.outbox.order.lifecycle.OrderCommand.CancelOrder;
 import dev.outbox.order.lifecycle.OrderCommand.ChangeDeliveryAddress;
 import dev.outbox.order.lifecycle.OrderCommand.PlaceOrder;
 import dev.outbox.order.idempotency.AlreadyHandled;
+import dev.outbox.order.idempotency.IdempotentCommands;
+import dev.outbox.order.idempotency.IdempotentCommands.Answer;
 import dev.outbox.order.outbox.OutboxWriter;
 import dev.outbox.order.outbox.OutboxWriter.TraceHeaders;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +24,9 @@ import java.util.function.Function;
 /**
  * Handles order commands: load the aggregate, let it decide, then in ONE transaction save its new state and write
  * its events to the outbox. A change saved against a version someone else already moved on is refused
- * ({@link ConcurrentOrderChange}), so no update is ever lost.
+ * ({@link ConcurrentOrderChange}), so no update is ever lost. Placing an order goes through the Idempotency-Key
+ * protocol ({@link IdempotentCommands}): its answer is stored in the same transaction, the way Debezium's outbox
+ * example records a message in its {@code MessageLog} inside the handler's transaction.
  */
 @Service
 public class OrderCommandHandler {
@@ -32,34 +36,38 @@ public class OrderCommandHandler {
     private final OrderRepository orders;
     private final OutboxWriter outbox;
     private final TransactionalOperator transaction;
+    private final IdempotentCommands idempotency;
     private final Order.EventSource events;
     private final MeterRegistry meters;
 
     public OrderCommandHandler(OrderRepository orders, OutboxWriter outbox, TransactionalOperator transaction,
-                               MeterRegistry meters) {
+                               IdempotentCommands idempotency, MeterRegistry meters) {
         this.orders = orders;
         this.outbox = outbox;
         this.transaction = transaction;
+        this.idempotency = idempotency;
         this.events = Order.EventSource.system();
         this.meters = meters;
     }
 
     /**
-     * Places an order. {@code alsoInTransaction} runs inside the same transaction after the order and its event are
-     * written (the HTTP layer stores its idempotency record there).
+     * Places an order once per Idempotency-Key ({@code request}; {@link IdempotentCommands.Request#NONE} without one):
+     * the order, its event and its {@code answer} commit together, and a replay answers without placing anything.
      */
-    public Mono<Order> place(PlaceOrder command, TraceHeaders trace, Function<Order, Mono<Void>> alsoInTransaction) {
-        return timed("place", Mono.defer(() -> {
+    public Mono<Answer> place(PlaceOrder command, TraceHeaders trace, IdempotentCommands.Request request,
+                              Function<Order, Answer> answer) {
+        return idempotency.execute(request, firstAnswer -> timed("place", Mono.defer(() -> {
             var placed = Order.decide(command, events);
             Order order = Order.from(placed);
+            Answer placedAnswer = answer.apply(order);
             return orders.insert(order)
-                    .then(outbox.write(order.id(), List.of(placed), placed.getSequence(), trace))
-                    .then(alsoInTransaction.apply(order))
-                    .thenReturn(order)
+                    .then(outbox.write(order.id(), List.of(placed), Order.FIRST_SEQUENCE, trace))
+                    .then(firstAnswer.store(placedAnswer))
+                    .thenReturn(placedAnswer)
                     .as(transaction::transactional)
-                    .doOnSuccess(o -> log.atInfo().addKeyValue("orderId", o.id()).addKeyValue("event", "OrderPlaced")
+                    .doOnSuccess(a -> log.atInfo().addKeyValue("orderId", order.id()).addKeyValue("event", "OrderPlaced")
                             .addKeyValue("traceparent", trace.traceparent()).log("order placed"));
-        }));
+        })));
     }
 
     public Mono<Order> cancel(CancelOrder command, TraceHeaders trace) {
@@ -89,7 +97,7 @@ public class OrderCommandHandler {
                     Order changed = next;
                     return orders.update(changed, current.version())
                             .flatMap(saved -> saved
-                                    ? outbox.write(id, decided, current.version() + 1, trace).thenReturn(changed)
+                                    ? outbox.write(id, decided, current.nextSequence(), trace).thenReturn(changed)
                                     : Mono.error(new ConcurrentOrderChange(id, current.version())))
                             .as(transaction::transactional)
                             .doOnSuccess(o -> decided.forEach(e -> log.atInfo().addKeyValue("orderId", id)
