@@ -1,5 +1,6 @@
 package dev.outbox.order.http;
 
+import dev.outbox.events.W3cTraceContext;
 import dev.outbox.order.outbox.OutboxWriter.TraceHeaders;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.handler.TracingObservationHandler;
@@ -10,10 +11,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
 
 /**
  * The W3C trace context to store with the outbox rows, so the Kafka record continues the request's trace:
@@ -27,9 +25,6 @@ import java.util.regex.Pattern;
  */
 @Component
 public class TraceContext {
-
-    private static final String ZERO_TRACE_ID = "0".repeat(32);
-    private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
 
     private final ObjectProvider<Propagator> propagator;
 
@@ -46,34 +41,18 @@ public class TraceContext {
         if (p != null && span != null) {
             Map<String, String> headers = new HashMap<>();
             p.inject(span.context(), headers, Map::put);
-            if (headers.containsKey("traceparent")) {
-                return new TraceHeaders(headers.get("traceparent"), emptyToNull(headers.get("tracestate")));
+            if (headers.containsKey(W3cTraceContext.TRACEPARENT)) {
+                return new TraceHeaders(headers.get(W3cTraceContext.TRACEPARENT),
+                        emptyToNull(headers.get(W3cTraceContext.TRACESTATE)));
             }
         }
-        String incoming = exchange.getRequest().getHeaders().getFirst("traceparent");
-        if (incoming != null && TRACEPARENT.matcher(incoming).matches() && !incoming.startsWith("ff")
-                && !incoming.regionMatches(3, ZERO_TRACE_ID, 0, 32) && !incoming.regionMatches(36, ZERO_TRACE_ID, 0, 16)) {
-            String state = exchange.getRequest().getHeaders().getFirst("tracestate");
+        String incoming = exchange.getRequest().getHeaders().getFirst(W3cTraceContext.TRACEPARENT);
+        if (W3cTraceContext.isValidTraceparent(incoming)) {
+            String state = exchange.getRequest().getHeaders().getFirst(W3cTraceContext.TRACESTATE);
+            // the outbox's tracestate column holds 512 characters, the W3C's minimum to propagate
             return new TraceHeaders(incoming, state == null || state.length() > 512 ? null : state);
         }
-        return new TraceHeaders(newTraceparent(), null);
-    }
-
-    /** A new, unsampled W3C trace context: version 00, random trace id and span id, flags 00. */
-    static String newTraceparent() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        HexFormat hex = HexFormat.of();
-        long high;
-        long low;
-        long span;
-        do {
-            high = random.nextLong();
-            low = random.nextLong();
-        } while (high == 0 && low == 0);
-        do {
-            span = random.nextLong();
-        } while (span == 0);
-        return "00-" + hex.toHexDigits(high) + hex.toHexDigits(low) + "-" + hex.toHexDigits(span) + "-00";
+        return new TraceHeaders(W3cTraceContext.newTraceparent(false), null);
     }
 
     private static String emptyToNull(String s) {
