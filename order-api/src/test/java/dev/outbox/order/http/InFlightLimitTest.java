@@ -22,7 +22,7 @@ class InFlightLimitTest {
     private final WebFilterChain slow = exchange -> release.asMono();
 
     @Test
-    void a_command_beyond_the_limit_is_refused_at_once_with_503_and_retry_after() {
+    void aCommandBeyondTheLimitIsRefusedAtOnceWith503AndRetryAfter() {
         limit.filter(post(), slow).subscribe();
         limit.filter(post(), slow).subscribe();
 
@@ -36,7 +36,7 @@ class InFlightLimitTest {
     }
 
     @Test
-    void a_finished_command_frees_its_place() {
+    void aFinishedCommandFreesItsPlace() {
         Sinks.Empty<Void> first = Sinks.empty();
         limit.filter(post(), exchange -> first.asMono()).subscribe();
         limit.filter(post(), slow).subscribe();
@@ -50,7 +50,7 @@ class InFlightLimitTest {
     }
 
     @Test
-    void reads_are_not_limited() {
+    void readsAreNotLimited() {
         limit.filter(post(), slow).subscribe();
         limit.filter(post(), slow).subscribe();
 

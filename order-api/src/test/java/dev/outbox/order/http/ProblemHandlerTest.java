@@ -17,7 +17,7 @@ class ProblemHandlerTest {
     private final MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/orders"));
 
     @Test
-    void a_database_connection_that_breaks_mid_transaction_is_503_with_retry_after_not_500() {
+    void aDatabaseConnectionThatBreaksMidTransactionIs503WithRetryAfterNot500() {
         // what the driver threw when MariaDB was killed during an order's transaction: the resource failure is only
         // a suppressed exception of the rollback's error
         IllegalStateException disposed = new IllegalStateException("Request queue was disposed");
@@ -33,7 +33,7 @@ class ProblemHandlerTest {
     }
 
     @Test
-    void an_error_of_the_application_itself_stays_a_bare_500() {
+    void anErrorOfTheApplicationItselfStaysABare500() {
         ResponseEntity<ProblemDetail> answer = handler.unexpected(new IllegalStateException("a bug"), exchange);
 
         assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);

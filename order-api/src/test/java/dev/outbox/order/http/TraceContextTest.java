@@ -16,7 +16,7 @@ class TraceContextTest {
             .getBeanProvider(io.micrometer.tracing.propagation.Propagator.class));
 
     @Test
-    void the_callers_traceparent_and_tracestate_are_passed_on_unchanged() {
+    void theCallersTraceparentAndTracestateArePassedOnUnchanged() {
         TraceHeaders headers = trace.of(exchange(CALLER, "vendor=abc"));
 
         assertThat(headers.traceparent()).isEqualTo(CALLER);
@@ -24,7 +24,7 @@ class TraceContextTest {
     }
 
     @Test
-    void without_a_traceparent_a_new_unsampled_trace_is_started() {
+    void withoutATraceparentANewUnsampledTraceIsStarted() {
         TraceHeaders first = trace.of(exchange(null, null));
         TraceHeaders second = trace.of(exchange(null, null));
 
@@ -34,7 +34,7 @@ class TraceContextTest {
     }
 
     @Test
-    void an_invalid_traceparent_starts_a_new_trace_instead_of_being_copied() {
+    void anInvalidTraceparentStartsANewTraceInsteadOfBeingCopied() {
         for (String invalid : new String[]{"00-00000000000000000000000000000000-00f067aa0ba902b7-01",
                 "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
                 "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "00-4BF92F-x-01", "garbage"}) {

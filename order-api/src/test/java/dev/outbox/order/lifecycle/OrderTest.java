@@ -35,7 +35,7 @@ class OrderTest {
     }
 
     @Test
-    void placing_decides_one_event_with_sequence_one_and_fresh_ids() {
+    void placingDecidesOneEventWithSequenceOneAndFreshIds() {
         OrderPlaced placed = Order.decide(place(List.of(new Line("A", 2), new Line("B", 1))), source);
 
         assertThat(placed.getSequence()).isEqualTo(1);
@@ -48,7 +48,7 @@ class OrderTest {
     }
 
     @Test
-    void an_order_needs_lines_within_bounds_and_each_sku_once() {
+    void anOrderNeedsLinesWithinBoundsAndEachSkuOnce() {
         assertRejected(() -> Order.decide(place(List.of()), source), OrderRejected.Kind.INVALID, "no-lines");
         assertRejected(() -> Order.decide(place(List.of(new Line("A", 0))), source),
                 OrderRejected.Kind.INVALID, "quantity-out-of-range");
@@ -63,7 +63,7 @@ class OrderTest {
     }
 
     @Test
-    void cancelling_once_then_never_again() {
+    void cancellingOnceThenNeverAgain() {
         Order order = Order.from(Order.decide(place(List.of(new Line("A", 1))), source));
         OrderCancelled cancelled = order.decide(new CancelOrder(order.id(), "changed my mind"), source);
 
@@ -78,7 +78,7 @@ class OrderTest {
     }
 
     @Test
-    void the_address_changes_until_cancellation_and_the_same_address_decides_nothing() {
+    void theAddressChangesUntilCancellationAndTheSameAddressDecidesNothing() {
         Order order = Order.from(Order.decide(place(List.of(new Line("A", 1))), source));
         Address office = new Address("Ada", "2 Side St", "London", "N2", "GB", "ring twice");
 
