@@ -56,6 +56,8 @@ public class OrderCommandHandler {
      */
     public Mono<Answer> place(PlaceOrder command, TraceHeaders trace, IdempotentCommands.Request request,
                               Function<Order, Answer> answer) {
+        // timed inside: a stored replay runs no command, while a lost race for the key (its insert fails at the end
+        // of the transaction) is outcome "replayed"
         return idempotency.execute(request, firstAnswer -> timed("place", Mono.defer(() -> {
             var placed = Order.decide(command, events);
             Order order = Order.from(placed);
