@@ -3,9 +3,9 @@ package dev.outbox.order;
 import dev.outbox.events.order.DeliveryAddressChanged;
 import dev.outbox.events.order.OrderCancelled;
 import dev.outbox.events.order.OrderPlaced;
-import dev.outbox.order.order.Order;
-import dev.outbox.order.order.OrderCommand;
-import dev.outbox.order.order.OrderRepository;
+import dev.outbox.order.lifecycle.Order;
+import dev.outbox.order.lifecycle.OrderCommand;
+import dev.outbox.order.lifecycle.OrderRepository;
 import dev.outbox.serde.KafkaAvroDeserializer;
 import dev.outbox.stack.MariaDb;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +41,7 @@ class OrderApiDatabaseTest extends OrderApiTestBase {
     }
 
     @Test
-    void placing_an_order_writes_the_order_and_exactly_one_outbox_event_that_decodes_through_the_registry() {
+    void placingAnOrderWritesTheOrderAndExactlyOneOutboxEventThatDecodesThroughTheRegistry() {
         String customer = "c-" + UUID.randomUUID();
         Reply reply = send("POST", "/orders", orderBody(customer));
 
@@ -74,7 +74,7 @@ class OrderApiDatabaseTest extends OrderApiTestBase {
     }
 
     @Test
-    void cancelling_and_changing_the_address_append_events_with_the_next_sequence_numbers() {
+    void cancellingAndChangingTheAddressAppendEventsWithTheNextSequenceNumbers() {
         String id = send("POST", "/orders", orderBody("c-seq")).json().get("id").asString();
 
         Reply moved = send("PUT", "/orders/" + id + "/delivery-address", """
@@ -96,7 +96,7 @@ class OrderApiDatabaseTest extends OrderApiTestBase {
     }
 
     @Test
-    void a_failure_between_the_order_insert_and_the_outbox_insert_leaves_neither() throws Exception {
+    void aFailureBetweenTheOrderInsertAndTheOutboxInsertLeavesNeither() throws Exception {
         String customer = "force-outbox-failure-" + UUID.randomUUID();
         // a real database error on the outbox insert, after the order rows were written in the same transaction
         asRoot("CREATE TRIGGER outbox_fails_for_test BEFORE INSERT ON outbox FOR EACH ROW"
@@ -112,7 +112,7 @@ class OrderApiDatabaseTest extends OrderApiTestBase {
     }
 
     @Test
-    void a_replay_with_the_same_idempotency_key_and_body_returns_the_first_response_and_writes_nothing() {
+    void aReplayWithTheSameIdempotencyKeyAndBodyReturnsTheFirstResponseAndWritesNothing() {
         String customer = "c-idem-" + UUID.randomUUID();
         String key = UUID.randomUUID().toString();
         Reply first = send("POST", "/orders", orderBody(customer), "Idempotency-Key", key);
@@ -138,7 +138,7 @@ class OrderApiDatabaseTest extends OrderApiTestBase {
     }
 
     @Test
-    void concurrent_requests_with_one_idempotency_key_place_one_order() throws Exception {
+    void concurrentRequestsWithOneIdempotencyKeyPlaceOneOrder() throws Exception {
         String customer = "c-idem-race-" + UUID.randomUUID();
         String key = UUID.randomUUID().toString();
         List<Reply> replies = concurrently(8, () -> send("POST", "/orders", orderBody(customer), "Idempotency-Key", key));
@@ -149,7 +149,7 @@ class OrderApiDatabaseTest extends OrderApiTestBase {
     }
 
     @Test
-    void two_concurrent_conflicting_commands_yield_one_success_and_one_409() throws Exception {
+    void twoConcurrentConflictingCommandsYieldOneSuccessAndOne409() throws Exception {
         for (int round = 0; round < 5; round++) {
             String id = send("POST", "/orders", orderBody("c-race")).json().get("id").asString();
             List<Reply> replies = concurrently(2, () -> send("POST", "/orders/" + id + "/cancel", "{\"reason\": \"race\"}"));
@@ -162,7 +162,7 @@ class OrderApiDatabaseTest extends OrderApiTestBase {
     }
 
     @Test
-    void saving_against_a_version_that_moved_on_is_refused_and_writes_nothing() {
+    void savingAgainstAVersionThatMovedOnIsRefusedAndWritesNothing() {
         String id = send("POST", "/orders", orderBody("c-stale")).json().get("id").asString();
         Order loaded = repository.findById(UUID.fromString(id)).block();
         Order.EventSource source = Order.EventSource.system();
@@ -175,7 +175,7 @@ class OrderApiDatabaseTest extends OrderApiTestBase {
     }
 
     @Test
-    void the_request_trace_context_is_stored_with_the_outbox_row() {
+    void theRequestTraceContextIsStoredWithTheOutboxRow() {
         String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
         Reply reply = send("POST", "/orders", orderBody("c-trace"), "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01");
         String id = reply.json().get("id").asString();

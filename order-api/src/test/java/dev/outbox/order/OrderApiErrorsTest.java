@@ -19,37 +19,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OrderApiErrorsTest extends OrderApiTestBase {
 
     @Test
-    void malformed_json_is_400() {
+    void malformedJsonIs400() {
         assertProblem(send("POST", "/orders", "{\"customerId\": "), 400);
     }
 
     @Test
-    void an_invalid_body_is_400_naming_the_fields() {
+    void anInvalidBodyIs400NamingTheFields() {
         Reply reply = send("POST", "/orders", "{\"customerId\": \"\", \"lines\": [], \"deliveryAddress\": {\"country\": \"gb\"}}");
         assertProblem(reply, 400);
         assertThat(reply.body()).contains("customerId").contains("lines").contains("country");
     }
 
     @Test
-    void a_business_rule_violated_by_the_command_is_400_with_its_code() {
+    void aBusinessRuleViolatedByTheCommandIs400WithItsCode() {
         Reply reply = send("POST", "/orders", orderBody("c-1").replace("\"MUG-7\"", "\"BOOK-1\""));
         assertProblem(reply, 400);
         assertThat(reply.json().get("code").asString()).isEqualTo("duplicate-sku");
     }
 
     @Test
-    void a_path_id_that_is_not_a_uuid_is_400() {
+    void aPathIdThatIsNotAUuidIs400() {
         assertProblem(send("GET", "/orders/not-a-uuid", null), 400);
     }
 
     @Test
-    void an_unknown_order_is_404() {
+    void anUnknownOrderIs404() {
         assertProblem(send("GET", "/orders/" + UUID.randomUUID(), null), 404);
         assertProblem(send("POST", "/orders/" + UUID.randomUUID() + "/cancel", "{\"reason\": \"x\"}"), 404);
     }
 
     @Test
-    void a_rule_violated_by_the_order_state_is_409() {
+    void aRuleViolatedByTheOrderStateIs409() {
         String id = send("POST", "/orders", orderBody("c-409")).json().get("id").asString();
         assertThat(send("POST", "/orders/" + id + "/cancel", "{\"reason\": \"first\"}").status()).isEqualTo(200);
 
@@ -63,13 +63,13 @@ class OrderApiErrorsTest extends OrderApiTestBase {
     }
 
     @Test
-    void a_body_over_the_limit_is_413() {
+    void aBodyOverTheLimitIs413() {
         String huge = orderBody("c-" + "x".repeat(70_000));
         assertProblem(send("POST", "/orders", huge), 413);
     }
 
     @Test
-    void a_body_announced_over_the_limit_is_413_and_the_connection_is_closed_without_reading_the_body() throws Exception {
+    void aBodyAnnouncedOverTheLimitIs413AndTheConnectionIsClosedWithoutReadingTheBody() throws Exception {
         // 100 MB announced, 1 KiB sent: the server must answer and close, not wait for (and discard) the rest
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(20_000);
@@ -82,7 +82,7 @@ class OrderApiErrorsTest extends OrderApiTestBase {
     }
 
     @Test
-    void a_chunked_body_that_outgrows_the_limit_is_413_and_the_connection_is_closed() throws Exception {
+    void aChunkedBodyThatOutgrowsTheLimitIs413AndTheConnectionIsClosed() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();
@@ -97,7 +97,7 @@ class OrderApiErrorsTest extends OrderApiTestBase {
     }
 
     @Test
-    void requests_netty_refuses_before_spring_sees_them_get_problem_bodies_too() throws Exception {
+    void requestsNettyRefusesBeforeSpringSeesThemGetProblemBodiesToo() throws Exception {
         // 414: a request line over server.netty.max-initial-line-length (4 KiB)
         assertRawAnswer("GET /orders/" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 414);
         // 431: headers over server.max-http-request-header-size (8 KiB)
@@ -140,23 +140,23 @@ class OrderApiErrorsTest extends OrderApiTestBase {
     }
 
     @Test
-    void a_body_that_is_not_json_is_415() {
+    void aBodyThatIsNotJsonIs415() {
         assertProblem(send("POST", "/orders", "customerId=c-1", "Content-Type", "application/x-www-form-urlencoded"), 415);
         assertProblem(send("POST", "/orders", "<order/>", "Content-Type", "application/xml"), 415);
     }
 
     @Test
-    void a_method_the_resource_does_not_allow_is_405() {
+    void aMethodTheResourceDoesNotAllowIs405() {
         assertProblem(send("DELETE", "/orders/" + UUID.randomUUID(), null), 405);
     }
 
     @Test
-    void an_unusable_idempotency_key_is_400() {
+    void anUnusableIdempotencyKeyIs400() {
         assertProblem(send("POST", "/orders", orderBody("c-key"), "Idempotency-Key", "x".repeat(300)), 400);
     }
 
     @Test
-    void an_unreachable_database_is_503_with_retry_after() throws Exception {
+    void anUnreachableDatabaseIs503WithRetryAfter() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();

@@ -17,7 +17,7 @@ class OrderApiFuzzTest extends OrderApiTestBase {
     private static final String VALID = orderBody("c-fuzz");
 
     @Test
-    void malformed_bodies_get_a_4xx_problem_and_never_a_5xx() {
+    void malformedBodiesGetA4xxProblemAndNeverA5xx() {
         List<String> bodies = malformedBodies(new Random(20261125));
         assertThat(bodies).hasSizeGreaterThan(300);
         List<String> failures = new ArrayList<>();

@@ -26,7 +26,7 @@ class OrderApiIdempotencyTest extends OrderApiTestBase {
     MeterRegistry meters;
 
     @Test
-    void keys_that_differ_only_in_case_are_different_keys() {
+    void keysThatDifferOnlyInCaseAreDifferentKeys() {
         String customer = "c-case-" + UUID.randomUUID();
         String key = "probe-" + UUID.randomUUID();
         Reply lower = send("POST", "/orders", orderBody(customer), "Idempotency-Key", key);
@@ -44,7 +44,7 @@ class OrderApiIdempotencyTest extends OrderApiTestBase {
     }
 
     @Test
-    void one_customers_key_is_not_another_customers_key() {
+    void oneCustomersKeyIsNotAnotherCustomersKey() {
         String key = "order-1"; // a key two clients may well both choose
         String alice = "c-alice-" + UUID.randomUUID();
         String bob = "c-bob-" + UUID.randomUUID();
@@ -61,7 +61,7 @@ class OrderApiIdempotencyTest extends OrderApiTestBase {
     }
 
     @Test
-    void expired_keys_are_deleted_periodically_in_bounded_batches_and_fresh_ones_kept() throws Exception {
+    void expiredKeysAreDeletedPeriodicallyInBoundedBatchesAndFreshOnesKept() throws Exception {
         String customer = "c-expired-" + UUID.randomUUID();
         LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
         try (Connection c = db(); PreparedStatement insert = c.prepareStatement("INSERT INTO idempotency_key"
@@ -93,7 +93,7 @@ class OrderApiIdempotencyTest extends OrderApiTestBase {
     }
 
     @Test
-    void a_request_that_loses_the_race_for_its_key_is_answered_as_the_replay_and_not_counted_as_an_error()
+    void aRequestThatLosesTheRaceForItsKeyIsAnsweredAsTheReplayAndNotCountedAsAnError()
             throws Exception {
         String customer = "c-race-lost-" + UUID.randomUUID();
         String body = orderBody(customer);

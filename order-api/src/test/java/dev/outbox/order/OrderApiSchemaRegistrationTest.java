@@ -52,7 +52,7 @@ class OrderApiSchemaRegistrationTest {
     }
 
     @Test
-    void an_incompatible_schema_fails_the_start_up_naming_the_schema_and_the_registrys_answer() throws Exception {
+    void anIncompatibleSchemaFailsTheStartUpNamingTheSchemaAndTheRegistrysAnswer() throws Exception {
         answer.set(new Answer(409, "{\"error_code\":409,\"message\":\"Schema being registered is incompatible with"
                 + " an earlier schema for subject\"}"));
 
@@ -64,7 +64,7 @@ class OrderApiSchemaRegistrationTest {
     }
 
     @Test
-    void an_invalid_schema_fails_the_start_up() throws Exception {
+    void anInvalidSchemaFailsTheStartUp() throws Exception {
         answer.set(new Answer(422, "{\"error_code\":42201,\"message\":\"Invalid schema\"}"));
 
         assertThatThrownBy(() -> app = start()).satisfies(e -> assertThat(messages(e)).contains("422")
@@ -72,7 +72,7 @@ class OrderApiSchemaRegistrationTest {
     }
 
     @Test
-    void an_unavailable_registry_is_retried_with_health_down_until_it_answers() throws Exception {
+    void anUnavailableRegistryIsRetriedWithHealthDownUntilItAnswers() throws Exception {
         answer.set(new Answer(503, "{\"error_code\":50003,\"message\":\"not ready\"}"));
         app = start();
         int port = ((WebServerApplicationContext) app).getWebServer().getPort();

@@ -67,10 +67,6 @@ public class EventEncoder {
         schemasKnown = true;
     }
 
-    public boolean schemasKnown() {
-        return schemasKnown;
-    }
-
     public Mono<Encoded> encode(SpecificRecord event) {
         Mono<Encoded> encoded = Mono.fromCallable(() -> {
             byte[] bytes = serializer.serialize(topic, event);

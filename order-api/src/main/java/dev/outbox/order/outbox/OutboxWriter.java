@@ -1,5 +1,6 @@
 package dev.outbox.order.outbox;
 
+import dev.outbox.events.EventIds;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
@@ -82,6 +83,6 @@ public class OutboxWriter {
 
     /** Every event schema has an eventId field (uuid); it becomes the outbox row id and the Kafka `id` header. */
     static UUID eventId(SpecificRecord event) {
-        return (UUID) event.get(event.getSchema().getField("eventId").pos());
+        return EventIds.of(event);
     }
 }
