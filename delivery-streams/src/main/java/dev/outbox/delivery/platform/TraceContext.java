@@ -1,8 +1,7 @@
 package dev.outbox.delivery.platform;
 
+import dev.outbox.events.W3cTraceContext;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.slf4j.MDC;
@@ -18,17 +17,15 @@ import org.slf4j.MDC;
  */
 public record TraceContext(String traceparent, String tracestate) {
 
-    public static final String TRACEPARENT = "traceparent";
-    public static final String TRACESTATE = "tracestate";
+    public static final String TRACEPARENT = W3cTraceContext.TRACEPARENT;
+    public static final String TRACESTATE = W3cTraceContext.TRACESTATE;
     public static final String MDC_TRACE_ID = "traceId";
     public static final String MDC_SPAN_ID = "spanId";
     public static final TraceContext NONE = new TraceContext(null, null);
 
-    private static final Pattern VALID = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
-
-    /** A traceparent that is not well formed is ignored rather than propagated. */
+    /** A traceparent that is not valid (W3C: well formed, not version ff, no all-zero id) is ignored, not passed on. */
     public TraceContext {
-        if (traceparent != null && !VALID.matcher(traceparent).matches()) {
+        if (traceparent != null && !W3cTraceContext.isValidTraceparent(traceparent)) {
             traceparent = null;
             tracestate = null;
         }
@@ -44,8 +41,7 @@ public record TraceContext(String traceparent, String tracestate) {
 
     /** A new trace (random ids, sampled), for requests that arrive without one. */
     public static TraceContext newTrace() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        return of(String.format("00-%016x%016x-%016x-01", random.nextLong(), random.nextLong(), random.nextLong()));
+        return of(W3cTraceContext.newTraceparent(true));
     }
 
     public boolean isPresent() {
@@ -53,11 +49,11 @@ public record TraceContext(String traceparent, String tracestate) {
     }
 
     public String traceId() {
-        return traceparent == null ? null : traceparent.substring(3, 35);
+        return traceparent == null ? null : W3cTraceContext.traceId(traceparent);
     }
 
     public String spanId() {
-        return traceparent == null ? null : traceparent.substring(36, 52);
+        return traceparent == null ? null : W3cTraceContext.parentId(traceparent);
     }
 
     /** Adds {@code traceparent} / {@code tracestate} headers, when there are any. */

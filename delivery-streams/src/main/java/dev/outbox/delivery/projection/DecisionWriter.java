@@ -2,6 +2,7 @@ package dev.outbox.delivery.projection;
 
 import dev.outbox.delivery.platform.TraceContext;
 import dev.outbox.delivery.rules.Decision;
+import dev.outbox.events.EventIds;
 import dev.outbox.events.delivery.DeliveryCommandResult;
 import dev.outbox.events.delivery.DeliveryStatusChanged;
 import dev.outbox.events.delivery.DeliveryView;
@@ -9,7 +10,7 @@ import dev.outbox.events.delivery.StatusTransition;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.avro.Schema;
+import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -67,11 +68,12 @@ final class DecisionWriter {
                     outputs.statusChanges()));
         }
         for (SpecificRecord event : decision.events()) {
-            Schema.Field eventIdField = event.getSchema().getField("eventId");
-            Object eventId = eventIdField == null ? null : event.get(eventIdField.pos());
-            if (eventId == null) {
+            UUID eventId;
+            try {
+                eventId = EventIds.of(event);
+            } catch (IllegalArgumentException e) {
                 throw new IllegalStateException("decided " + event.getSchema().getFullName() + " for order " + orderId
-                        + " has no eventId");
+                        + " has no eventId", e);
             }
             Headers headers = trace.addTo(new RecordHeaders());
             headers.add(OutputHeaders.EVENT_TYPE, event.getSchema().getName().getBytes(StandardCharsets.UTF_8));

@@ -7,6 +7,7 @@ import dev.outbox.events.delivery.DeliveryView;
 import dev.outbox.serde.AvroSerdeConfig;
 import dev.outbox.serde.KafkaAvroDeserializer;
 import dev.outbox.serde.KafkaAvroSerializer;
+import dev.outbox.events.EventIds;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -108,7 +109,7 @@ final class TopologyHarness implements AutoCloseable {
     /** An order event as Debezium's outbox router publishes it: key order id, Avro value, id/eventType headers. */
     void orderEvent(SpecificRecord event) {
         String orderId = String.valueOf(event.get(event.getSchema().getField("orderId").pos()));
-        String eventId = String.valueOf(event.get(event.getSchema().getField("eventId").pos()));
+        String eventId = EventIds.of(event).toString();
         RecordHeaders headers = new RecordHeaders();
         headers.add("id", eventId.getBytes(StandardCharsets.UTF_8));
         headers.add("eventType", event.getSchema().getName().getBytes(StandardCharsets.UTF_8));
