@@ -1,6 +1,6 @@
 package dev.outbox.registry;
 
-import dev.outbox.registry.error.RegistryException;
+import dev.outbox.registry.http.RegistryException;
 import dev.outbox.registry.schema.AvroSchemaParser;
 import dev.outbox.registry.schema.ParsedSchema;
 import org.apache.avro.Schema;

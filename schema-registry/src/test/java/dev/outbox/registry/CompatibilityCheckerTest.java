@@ -2,7 +2,7 @@ package dev.outbox.registry;
 
 import dev.outbox.registry.compatibility.CompatibilityChecker;
 import dev.outbox.registry.compatibility.CompatibilityChecker.Previous;
-import dev.outbox.registry.compatibility.CompatibilityLevel;
+import dev.outbox.registry.config.CompatibilityLevel;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 

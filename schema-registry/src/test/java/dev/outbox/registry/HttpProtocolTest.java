@@ -1,15 +1,14 @@
 package dev.outbox.registry;
 
-import dev.outbox.registry.support.RegistryClient;
+import dev.outbox.registry.schema.RegisterSchemaRequest;
 import dev.outbox.registry.support.RegistryClient.Response;
-import dev.outbox.registry.support.RegistryTestEnvironment;
+import dev.outbox.registry.support.RegistryClient;
 import dev.outbox.registry.support.RegistryTestEnvironment.Environment;
+import dev.outbox.registry.support.RegistryTestEnvironment;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.util.List;
-
 import static dev.outbox.registry.support.RegistryClient.V1;
 import static dev.outbox.registry.support.RegistryClient.schemaBody;
 import static dev.outbox.registry.support.TestSchemas.field;

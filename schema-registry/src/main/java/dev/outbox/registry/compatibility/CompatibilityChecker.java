@@ -1,11 +1,11 @@
 package dev.outbox.registry.compatibility;
 
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
-import org.apache.avro.SchemaCompatibility.Incompatibility;
-
+import dev.outbox.registry.config.CompatibilityLevel;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility.Incompatibility;
+import org.apache.avro.SchemaCompatibility;
 
 /**
  * Checks a new schema against earlier versions with Avro's own {@link SchemaCompatibility}, and words the findings
@@ -34,15 +34,15 @@ public final class CompatibilityChecker {
         if (level == CompatibilityLevel.NONE || previousNewestFirst.isEmpty()) {
             return List.of();
         }
-        List<Previous> targets = level.transitive ? previousNewestFirst : previousNewestFirst.subList(0, 1);
+        List<Previous> targets = level.transitive() ? previousNewestFirst : previousNewestFirst.subList(0, 1);
         for (Previous previous : targets) {
             List<String> messages = new ArrayList<>();
-            if (level.forward) {
+            if (level.forward()) {
                 // the old schema reads what the new one writes
                 messages.addAll(format(incompatibilities(previous.schema(), candidate), previous, "old", "new",
-                        !level.backward));
+                        !level.backward()));
             }
-            if (level.backward) {
+            if (level.backward()) {
                 // the new schema reads what the old one wrote
                 messages.addAll(format(incompatibilities(candidate, previous.schema()), previous, "new", "old", true));
             }

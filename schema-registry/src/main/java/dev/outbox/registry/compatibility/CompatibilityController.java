@@ -2,7 +2,7 @@ package dev.outbox.registry.compatibility;
 
 import dev.outbox.registry.http.RegistryMediaTypes;
 import dev.outbox.registry.http.RequestBodies;
-import dev.outbox.registry.subject.RegisterSchemaRequest;
+import dev.outbox.registry.schema.RegisterSchemaRequest;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;

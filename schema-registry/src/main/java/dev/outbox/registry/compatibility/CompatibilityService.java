@@ -1,19 +1,19 @@
 package dev.outbox.registry.compatibility;
 
+import dev.outbox.registry.config.CompatibilityLevel;
 import dev.outbox.registry.config.ConfigService;
-import dev.outbox.registry.error.Errors;
-import dev.outbox.registry.error.RegistryException;
+import dev.outbox.registry.http.Errors;
+import dev.outbox.registry.http.RegistryException;
 import dev.outbox.registry.schema.ParsedSchema;
+import dev.outbox.registry.schema.RegisterSchemaRequest;
 import dev.outbox.registry.schema.SchemaCatalog;
+import dev.outbox.registry.schema.VersionId;
 import dev.outbox.registry.storage.RegistryStore;
 import dev.outbox.registry.storage.StoredVersion;
-import dev.outbox.registry.subject.RegisterSchemaRequest;
-import dev.outbox.registry.subject.VersionId;
-import org.springframework.stereotype.Service;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.stereotype.Service;
 
 /** Compatibility of a schema with a subject's versions, for registration and for the test endpoints. */
 @Service
@@ -39,7 +39,7 @@ public class CompatibilityService {
             StoredVersion v = liveOldestFirst.get(i);
             ParsedSchema old = catalog.parsed(v.schemaId());
             previous.add(new CompatibilityChecker.Previous(v.version(), old.schema(), old.canonical()));
-            if (!level.transitive) {
+            if (!level.transitive()) {
                 break;
             }
         }

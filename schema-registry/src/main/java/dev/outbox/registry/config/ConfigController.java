@@ -1,7 +1,6 @@
 package dev.outbox.registry.config;
 
-import dev.outbox.registry.compatibility.CompatibilityLevel;
-import dev.outbox.registry.error.Errors;
+import dev.outbox.registry.http.Errors;
 import dev.outbox.registry.http.RegistryMediaTypes;
 import dev.outbox.registry.http.RequestBodies;
 import org.springframework.web.bind.annotation.DeleteMapping;

@@ -1,14 +1,12 @@
 package dev.outbox.registry.config;
 
-import dev.outbox.registry.compatibility.CompatibilityLevel;
-import dev.outbox.registry.error.Errors;
+import dev.outbox.registry.http.Errors;
 import dev.outbox.registry.mode.ModeService;
 import dev.outbox.registry.storage.RegistryStore;
 import dev.outbox.registry.storage.Transactions;
+import java.util.Optional;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
-
-import java.util.Optional;
 
 /** The global compatibility level and per-subject overrides. */
 @Service

@@ -1,6 +1,5 @@
 package dev.outbox.registry.http;
 
-import dev.outbox.registry.error.RegistryException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;

@@ -1,6 +1,6 @@
 package dev.outbox.registry.mode;
 
-import dev.outbox.registry.error.Errors;
+import dev.outbox.registry.http.Errors;
 import dev.outbox.registry.storage.RegistryStore;
 import dev.outbox.registry.storage.Transactions;
 import org.springframework.stereotype.Service;

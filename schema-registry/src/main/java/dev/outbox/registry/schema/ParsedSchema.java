@@ -1,8 +1,8 @@
 package dev.outbox.registry.schema;
 
-import org.apache.avro.Schema;
-
+import dev.outbox.registry.storage.SchemaReference;
 import java.util.List;
+import org.apache.avro.Schema;
 
 /**
  * An Avro schema as the registry keeps it: the parsed schema, its normalised text (what is stored, served and

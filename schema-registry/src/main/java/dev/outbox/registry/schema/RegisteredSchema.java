@@ -2,8 +2,8 @@ package dev.outbox.registry.schema;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.outbox.registry.storage.SchemaReference;
 import dev.outbox.registry.storage.StoredSchema;
-
 import java.util.List;
 
 /**

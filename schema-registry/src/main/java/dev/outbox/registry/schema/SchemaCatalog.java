@@ -1,17 +1,17 @@
 package dev.outbox.registry.schema;
 
-import dev.outbox.registry.error.Errors;
+import dev.outbox.registry.http.Errors;
 import dev.outbox.registry.storage.RegistryStore;
+import dev.outbox.registry.storage.SchemaReference;
 import dev.outbox.registry.storage.StoredSchema;
 import dev.outbox.registry.storage.StoredVersion;
-import org.springframework.stereotype.Component;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.stereotype.Component;
 
 /**
  * Schemas by id, and posted schemas resolved against what is registered. Content under an id never changes (ids

@@ -1,6 +1,6 @@
 package dev.outbox.registry.security;
 
-import dev.outbox.registry.error.ErrorMessage;
+import dev.outbox.registry.http.ErrorMessage;
 import dev.outbox.registry.http.RegistryMediaTypes;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,6 +1,5 @@
 package dev.outbox.registry.storage;
 
-import dev.outbox.registry.schema.SchemaReference;
 
 import java.util.List;
 

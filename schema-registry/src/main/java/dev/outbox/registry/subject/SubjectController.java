@@ -2,7 +2,9 @@ package dev.outbox.registry.subject;
 
 import dev.outbox.registry.http.RegistryMediaTypes;
 import dev.outbox.registry.http.RequestBodies;
+import dev.outbox.registry.schema.RegisterSchemaRequest;
 import dev.outbox.registry.schema.RegisteredSchema;
+import java.util.List;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -11,8 +13,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-
-import java.util.List;
 
 /** {@code /subjects}: Confluent's subject and version resources. Boolean flags are read as JAX-RS reads them. */
 @RestController

@@ -1,24 +1,25 @@
 package dev.outbox.registry.subject;
 
-import dev.outbox.registry.compatibility.CompatibilityLevel;
 import dev.outbox.registry.compatibility.CompatibilityService;
+import dev.outbox.registry.config.CompatibilityLevel;
 import dev.outbox.registry.config.ConfigService;
-import dev.outbox.registry.error.Errors;
+import dev.outbox.registry.http.Errors;
 import dev.outbox.registry.mode.Mode;
 import dev.outbox.registry.mode.ModeService;
 import dev.outbox.registry.schema.ParsedSchema;
+import dev.outbox.registry.schema.RegisterSchemaRequest;
 import dev.outbox.registry.schema.RegisteredSchema;
 import dev.outbox.registry.schema.SchemaCatalog;
+import dev.outbox.registry.schema.VersionId;
 import dev.outbox.registry.storage.RegistryStore;
 import dev.outbox.registry.storage.StoredVersion;
 import dev.outbox.registry.storage.SubjectState;
 import dev.outbox.registry.storage.Transactions;
-import org.springframework.dao.DuplicateKeyException;
-import org.springframework.stereotype.Service;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
 
 /**
  * Subjects and their versions: registration, lookup, listing and (soft and permanent) deletion, with Confluent's

@@ -1,4 +1,4 @@
-package dev.outbox.registry.error;
+package dev.outbox.registry.http;
 
 import org.springframework.http.HttpStatus;
 

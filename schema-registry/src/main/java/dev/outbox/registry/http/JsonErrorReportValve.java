@@ -1,14 +1,12 @@
-package dev.outbox.registry.error;
-
-import dev.outbox.registry.http.RegistryMediaTypes;
-import org.apache.catalina.connector.Request;
-import org.apache.catalina.connector.Response;
-import org.apache.catalina.valves.ErrorReportValve;
-import org.springframework.http.HttpStatus;
+package dev.outbox.registry.http;
 
 import java.io.IOException;
 import java.io.Writer;
 import java.util.Locale;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.valves.ErrorReportValve;
+import org.springframework.http.HttpStatus;
 
 /**
  * Tomcat refuses some requests before any servlet, and so before Spring, sees them: an encoded {@code /} ({@code %2F})

@@ -1,6 +1,6 @@
-package dev.outbox.registry.subject;
+package dev.outbox.registry.schema;
 
-import dev.outbox.registry.error.Errors;
+import dev.outbox.registry.http.Errors;
 
 /** A version in a path: 1 to 2^31-1, or "latest" (also written -1), read as Confluent reads it. */
 public record VersionId(int value) {

@@ -1,4 +1,4 @@
-package dev.outbox.registry.error;
+package dev.outbox.registry.http;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;

@@ -1,6 +1,5 @@
-package dev.outbox.registry.error;
+package dev.outbox.registry.http;
 
-import dev.outbox.registry.http.RegistryMediaTypes;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;

@@ -1,4 +1,4 @@
-package dev.outbox.registry.compatibility;
+package dev.outbox.registry.config;
 
 import java.util.Locale;
 
@@ -12,17 +12,29 @@ public enum CompatibilityLevel {
     FULL(true, true, false),
     FULL_TRANSITIVE(true, true, true);
 
-    /** New readers read old data. */
-    final boolean backward;
-    /** Old readers read new data. */
-    final boolean forward;
-    /** Against all live versions rather than the latest. */
-    final boolean transitive;
+    private final boolean backward;
+    private final boolean forward;
+    private final boolean transitive;
 
     CompatibilityLevel(boolean backward, boolean forward, boolean transitive) {
         this.backward = backward;
         this.forward = forward;
         this.transitive = transitive;
+    }
+
+    /** New readers read old data. */
+    public boolean backward() {
+        return backward;
+    }
+
+    /** Old readers read new data. */
+    public boolean forward() {
+        return forward;
+    }
+
+    /** Against all live versions rather than the latest. */
+    public boolean transitive() {
+        return transitive;
     }
 
     /** As Confluent reads levels: case-insensitively; null for anything else. */

@@ -1,4 +1,4 @@
-package dev.outbox.registry.schema;
+package dev.outbox.registry.storage;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 

@@ -1,8 +1,7 @@
-package dev.outbox.registry.subject;
+package dev.outbox.registry.schema;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import dev.outbox.registry.schema.SchemaReference;
-
+import dev.outbox.registry.storage.SchemaReference;
 import java.util.List;
 
 /**
