@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   loaded 31 times (the first cold) and timed to the frame in which every column is filled, and changes timed from
  *   the command to the card put into its new column on an open page.</li>
  * </ol>
- * Writes {@code board-<timestamp>.json} and prints the figures.
+ * Writes {@code board-<timestamp>.json} and prints the figures. One class for one run of the board's measurements,
+ * in the order they happen (fill, over HTTP, in the browser); the browser's side is {@link BoardInBrowser}.
  */
 public final class BoardBenchmark {
 
