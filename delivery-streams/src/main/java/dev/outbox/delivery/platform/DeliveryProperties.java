@@ -24,12 +24,12 @@ public record DeliveryProperties(
 
     /** Topic names, and how to create them when missing (the broker does not auto-create topics). */
     public record Topics(
-            @DefaultValue("order.events") String orderEvents,
-            @DefaultValue("delivery.commands") String commands,
-            @DefaultValue("delivery.command-results") String commandResults,
-            @DefaultValue("delivery.events") String deliveryEvents,
-            @DefaultValue("delivery.status") String status,
-            @DefaultValue("delivery.dlq") String deadLetters,
+            @DefaultValue(dev.outbox.events.Topics.ORDER_EVENTS) String orderEvents,
+            @DefaultValue(dev.outbox.events.Topics.DELIVERY_COMMANDS) String commands,
+            @DefaultValue(dev.outbox.events.Topics.DELIVERY_COMMAND_RESULTS) String commandResults,
+            @DefaultValue(dev.outbox.events.Topics.DELIVERY_EVENTS) String deliveryEvents,
+            @DefaultValue(dev.outbox.events.Topics.DELIVERY_STATUS) String status,
+            @DefaultValue(dev.outbox.events.Topics.DELIVERY_DLQ) String deadLetters,
             @DefaultValue("3") int partitions,
             @DefaultValue("1") short replicationFactor) {
     }

@@ -1,6 +1,7 @@
 package dev.outbox.delivery.projection;
 
 import dev.outbox.delivery.platform.DeliveryProperties;
+import dev.outbox.events.Topics;
 
 /**
  * The topics the topology reads and writes. All are keyed by order id (UTF-8 string, the same bytes as Debezium's
@@ -16,7 +17,7 @@ public record DeliveryTopics(String orderEvents, String commands, String command
     }
 
     public static DeliveryTopics defaults() {
-        return new DeliveryTopics("order.events", "delivery.commands", "delivery.command-results", "delivery.events",
-                "delivery.status", "delivery.dlq");
+        return new DeliveryTopics(Topics.ORDER_EVENTS, Topics.DELIVERY_COMMANDS, Topics.DELIVERY_COMMAND_RESULTS,
+                Topics.DELIVERY_EVENTS, Topics.DELIVERY_STATUS, Topics.DELIVERY_DLQ);
     }
 }

@@ -1,5 +1,6 @@
 package dev.outbox.order.outbox;
 
+import dev.outbox.events.Topics;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -17,7 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("outbox")
 public record OutboxProperties(
         @DefaultValue("http://127.0.0.1:8081") String schemaRegistryUrl,
-        @DefaultValue("order.events") String topic,
+        @DefaultValue(Topics.ORDER_EVENTS) String topic,
         @DefaultValue("order") String aggregateType,
         @DefaultValue("true") boolean deleteAfterInsert,
         @DefaultValue("") String schemaRegistryUserInfo) {
