@@ -39,11 +39,8 @@ final class OutputsConsumer {
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        // results are waited for by HTTP callers and open boards. Measured: a waiting read_committed fetch is answered
-        // when its wait runs out, not when the commit marker makes the results readable, so the wait is what a
-        // command waits on top of the commit: with 100 ms a courier assignment took ~125 ms, with 10 ms ~50 ms.
-        // 25 ms keeps most of that for 40 idle fetches a second
-        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 25);
+        // results are waited for by HTTP callers: don't let an empty fetch sit at the broker for the default 500 ms
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         return () -> new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
