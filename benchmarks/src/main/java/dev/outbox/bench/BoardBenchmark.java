@@ -196,7 +196,7 @@ public final class BoardBenchmark {
         JsonNode page = JSON.readTree(get("/deliveries?status=AWAITING_COURIER&limit=" + samples).body());
         Histogram histogram = new Histogram(3);
         for (JsonNode delivery : page.get("items")) {
-            String orderId = delivery.get("orderId").asText();
+            String orderId = delivery.get("orderId").asString();
             long sent = System.currentTimeMillis();
             assignCourier(orderId);
             long moved = browser.movedToCourierAssigned(orderId);
