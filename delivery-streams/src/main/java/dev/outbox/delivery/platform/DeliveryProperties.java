@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param advertisedHost    host name other instances use to reach this one ({@code application.server} is
  *                          advertised-host:server.port); defaults to server.address
  * @param maxFailedAttempts failed delivery attempts after which a delivery is FAILED
+ * @param maxChanges        history entries one delivery takes at most: commands that would add one more are refused
  */
 @ConfigurationProperties("delivery")
 public record DeliveryProperties(
@@ -19,6 +20,8 @@ public record DeliveryProperties(
         @DefaultValue Dedup dedup,
         @DefaultValue OrderEvents orderEvents,
         @DefaultValue("3") int maxFailedAttempts,
+        @DefaultValue("100") int maxChanges,
+        @DefaultValue View view,
         @DefaultValue Command command,
         @DefaultValue Query query) {
 
@@ -32,6 +35,13 @@ public record DeliveryProperties(
             @DefaultValue(dev.outbox.events.Topics.DELIVERY_DLQ) String deadLetters,
             @DefaultValue("3") int partitions,
             @DefaultValue("1") short replicationFactor) {
+    }
+
+    /**
+     * @param historyEntries the latest history entries a stored view holds; older ones are in the
+     *                       {@code delivery-history} store, served by {@code GET /deliveries/{id}/history}
+     */
+    public record View(@DefaultValue("20") int historyEntries) {
     }
 
     /** @param retention how long an order event id is remembered for deduplication */

@@ -19,8 +19,9 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Writes what {@link dev.outbox.delivery.rules.Delivery} decided: the view to the {@code deliveries} store (and its
- * move to the {@link StatusIndex}), each new history entry to the status topic, the decided delivery events to the
+ * Writes what {@link dev.outbox.delivery.rules.Delivery} decided: the view to the {@code deliveries} store (with its
+ * latest history entries only, the older ones to {@link DeliveryHistory}; and its move to the {@link StatusIndex}),
+ * each new history entry to the status topic, the decided delivery events to the
  * events topic, the command's result to the results topic, all carrying the trace context of the record that caused
  * them, all in the task's exactly-once transaction.
  *
@@ -31,8 +32,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class DecisionWriter {
 
-    /** A decision and every write it makes, built and checked, none of them made yet. */
-    record Prepared(String orderId, Decision decision, List<Output> outputs) {
+    /**
+     * A decision and every write it makes, built and checked, none of them made yet.
+     *
+     * @param stored the view as it is stored (its history trimmed), to decide the next event of the order on
+     */
+    record Prepared(String orderId, Decision decision, DeliveryHistory.Trimmed stored, List<Output> outputs) {
+
+        DeliveryView view() {
+            return stored.view();
+        }
     }
 
     /** A record for one of the child nodes. */
@@ -40,12 +49,14 @@ final class DecisionWriter {
     }
 
     private final StatusIndex statusIndex;
+    private final DeliveryHistory history;
     private final DeliveryProcessor.Outputs outputs;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, DeliveryView> deliveries;
 
-    DecisionWriter(StatusIndex statusIndex, DeliveryProcessor.Outputs outputs) {
+    DecisionWriter(StatusIndex statusIndex, DeliveryHistory history, DeliveryProcessor.Outputs outputs) {
         this.statusIndex = statusIndex;
+        this.history = history;
         this.outputs = outputs;
     }
 
@@ -53,6 +64,7 @@ final class DecisionWriter {
         this.context = context;
         this.deliveries = deliveries;
         statusIndex.init(context, deliveries);
+        history.init(context);
     }
 
     /**
@@ -84,7 +96,9 @@ final class DecisionWriter {
             writes.add(new Output(new Record<>(orderId, decision.result(), timestamp,
                     trace.addTo(new RecordHeaders())), outputs.commandResults()));
         }
-        return new Prepared(orderId, decision, writes);
+        DeliveryHistory.Trimmed stored = decision.viewChanged() ? history.trim(decision.view())
+                : new DeliveryHistory.Trimmed(decision.view(), 0, List.of());
+        return new Prepared(orderId, decision, stored, writes);
     }
 
     /** Makes the prepared writes: the view first, then the records. */
@@ -93,10 +107,11 @@ final class DecisionWriter {
         forward(prepared);
     }
 
-    /** The view, when it changed, and its move in the status index. */
+    /** The view, when it changed, the history entries it no longer holds, and its move in the status index. */
     void writeView(Prepared prepared) {
         if (prepared.decision().viewChanged()) {
-            DeliveryView view = prepared.decision().view();
+            DeliveryView view = prepared.view();
+            history.store(prepared.orderId(), prepared.stored());
             deliveries.put(prepared.orderId(), view);
             List<StatusTransition> added = prepared.decision().newHistory();
             if (!added.isEmpty()) {

@@ -121,9 +121,10 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
             case EARLY -> heldBack.hold(record, received, view);
             case NEXT -> {
                 Decision decision = delivery.apply(view, event, Instant.ofEpochMilli(context.currentSystemTimeMs()));
-                writer.write(writer.prepare(orderId, decision, received.trace()));
+                DecisionWriter.Prepared prepared = writer.prepare(orderId, decision, received.trace());
+                writer.write(prepared);
                 metrics.applied(event.type());
-                heldBack.applySuccessors(orderId, decision.view());
+                heldBack.applySuccessors(orderId, prepared.view());
             }
         }
     }

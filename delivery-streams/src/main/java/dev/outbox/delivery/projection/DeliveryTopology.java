@@ -8,6 +8,7 @@ import dev.outbox.delivery.projection.DeliveryInput.OrderEventReceived;
 import dev.outbox.delivery.rules.Delivery;
 import dev.outbox.events.delivery.DeliveryCommandResult;
 import dev.outbox.events.delivery.DeliveryView;
+import dev.outbox.events.delivery.StatusTransition;
 import dev.outbox.serde.AvroSerdeConfig;
 import dev.outbox.serde.KafkaAvroDeserializer;
 import dev.outbox.serde.KafkaAvroSerializer;
@@ -34,6 +35,7 @@ import org.apache.kafka.streams.state.Stores;
  *                                               [deliveries]  ─▶ delivery.status
  *                                     [deliveries-by-status]  ─▶ delivery.command-results
  *                                     [pending-order-events]
+ *                                         [delivery-history]
  *                               [delivery-command-decisions]
  *                                                    │
  *                    delivery.dlq ◀──────────────────┘ (held-back events that never apply)
@@ -57,6 +59,8 @@ public final class DeliveryTopology {
     public static final String COMMAND_DECISIONS_STORE = "delivery-command-decisions";
     /** The deliveries by status, for pages of one status and counts (see {@link StatusIndex}). */
     public static final String STATUS_INDEX_STORE = "deliveries-by-status";
+    /** History entries the stored views no longer hold (see {@link DeliveryHistory}). */
+    public static final String HISTORY_STORE = "delivery-history";
 
     static final String ORDER_EVENTS_SOURCE = "order-events";
     static final String COMMANDS_SOURCE = "delivery-commands";
@@ -74,20 +78,24 @@ public final class DeliveryTopology {
      * @param maxFailedAttempts failed delivery attempts after which a delivery is FAILED
      * @param commandRetention  how long a decided command id is remembered, so that a retry of the command (same
      *                          Idempotency-Key) is answered with its first result instead of being decided again
+     * @param maxChanges        history entries after which a delivery refuses commands that would add one
+     * @param historyInView     the latest history entries a stored view holds
      */
     public record Settings(DeliveryTopics topics, Duration dedupRetention, Duration gapTimeout,
-                           Duration gapCheckInterval, int maxFailedAttempts, Duration commandRetention) {
+                           Duration gapCheckInterval, int maxFailedAttempts, Duration commandRetention,
+                           int maxChanges, int historyInView) {
 
         /** The settings configured under {@code delivery.*}. */
         public static Settings of(DeliveryProperties properties) {
             return new Settings(DeliveryTopics.of(properties.topics()), properties.dedup().retention(),
                     properties.orderEvents().gapTimeout(), properties.orderEvents().gapCheckInterval(),
-                    properties.maxFailedAttempts(), properties.command().idempotencyRetention());
+                    properties.maxFailedAttempts(), properties.command().idempotencyRetention(),
+                    properties.maxChanges(), properties.view().historyEntries());
         }
 
         public static Settings defaults() {
             return new Settings(DeliveryTopics.defaults(), Duration.ofDays(7), Duration.ofSeconds(30),
-                    Duration.ofSeconds(1), 3, Duration.ofHours(24));
+                    Duration.ofSeconds(1), 3, Duration.ofHours(24), Delivery.DEFAULT_MAX_CHANGES, 20);
         }
     }
 
@@ -99,7 +107,7 @@ public final class DeliveryTopology {
     private final Delivery delivery;
 
     public DeliveryTopology(Settings settings, SchemaRegistryClient registry, DeliveryMetrics metrics) {
-        this(settings, registry, metrics, new Delivery(settings.maxFailedAttempts()));
+        this(settings, registry, metrics, new Delivery(settings.maxFailedAttempts(), settings.maxChanges()));
     }
 
     /** With another decider (tests). */
@@ -140,6 +148,8 @@ public final class DeliveryTopology {
         viewSerde.configure(avroConfig, false);
         SpecificAvroSerde<DeliveryCommandResult> resultSerde = new SpecificAvroSerde<>(registry);
         resultSerde.configure(avroConfig, false);
+        SpecificAvroSerde<StatusTransition> historySerde = new SpecificAvroSerde<>(registry);
+        historySerde.configure(avroConfig, false);
         DeliveryProcessor.Outputs outputs = new DeliveryProcessor.Outputs(EVENTS_SINK, STATUS_SINK, RESULTS_SINK,
                 DEAD_LETTER_SINK);
 
@@ -171,6 +181,8 @@ public final class DeliveryTopology {
                 Serdes.String(), new PendingOrderEvent.StoreSerde()).withCachingDisabled(), DELIVERIES);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATUS_INDEX_STORE),
                 Serdes.String(), Serdes.Long()).withCachingDisabled(), DELIVERIES);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORY_STORE),
+                Serdes.String(), historySerde).withCachingDisabled(), DELIVERIES);
         // decided command ids with their results: a retried command is answered, not decided again
         topology.addStateStore(Stores.windowStoreBuilder(
                         Stores.persistentWindowStore(COMMAND_DECISIONS_STORE, settings.commandRetention(),
@@ -192,7 +204,8 @@ public final class DeliveryTopology {
                                                   Serde<DeliveryCommandResult> results,
                                                   DeliveryProcessor.Outputs outputs) {
         SeenEventIds seenEventIds = new SeenEventIds(ORDER_EVENT_IDS_STORE, settings.dedupRetention());
-        DecisionWriter writer = new DecisionWriter(new StatusIndex(STATUS_INDEX_STORE), outputs);
+        DecisionWriter writer = new DecisionWriter(new StatusIndex(STATUS_INDEX_STORE),
+                new DeliveryHistory(HISTORY_STORE, settings.historyInView()), outputs);
         HeldBackEvents heldBack = new HeldBackEvents(PENDING_ORDER_EVENTS_STORE, settings.gapTimeout(),
                 settings.gapCheckInterval(), orderEvents, delivery, writer,
                 new HeldBackDeadLetters(seenEventIds, outputs.deadLetters(), deadLetterMetrics), metrics);

@@ -115,7 +115,7 @@ final class HeldBackEvents {
             if (prepared == null) {
                 return;
             }
-            view = prepared.decision().view();
+            view = prepared.view();
         }
     }
 
@@ -170,7 +170,7 @@ final class HeldBackEvents {
                 if (prepared == null) {
                     break;
                 }
-                view = prepared.decision().view();
+                view = prepared.view();
             }
         });
     }

@@ -19,9 +19,20 @@ public final class DeliveryJson {
     private DeliveryJson() {
     }
 
+    /**
+     * @param history     the latest entries of the history, oldest first
+     * @param historySize how many entries the whole history has ({@code GET /deliveries/{id}/history} pages them)
+     */
     public record Delivery(String orderId, String customerId, String status, String courierId, int failedAttempts,
                            Address deliveryAddress, List<Line> lines, long orderSequence, Instant placedAt,
-                           Instant updatedAt, List<Transition> history) {
+                           Instant updatedAt, List<Transition> history, long historySize) {
+    }
+
+    /**
+     * A page of one delivery's whole history, oldest first: entries {@code from} .. {@code from + items.size() - 1}
+     * of {@code total}; {@code next} is the {@code from} of the next page, null on the last.
+     */
+    public record History(String orderId, long total, long from, List<Transition> items, Long next) {
     }
 
     public record Address(String recipient, String street, String city, String postalCode, String country,
@@ -73,7 +84,12 @@ public final class DeliveryJson {
                         a.getInstructions()),
                 view.getLines().stream().map(DeliveryJson::line).toList(),
                 view.getOrderSequence(), view.getPlacedAt(), view.getUpdatedAt(),
-                view.getHistory().stream().map(DeliveryJson::transition).toList());
+                view.getHistory().stream().map(DeliveryJson::transition).toList(),
+                dev.outbox.delivery.rules.Delivery.historySize(view));
+    }
+
+    static History history(String orderId, long total, long from, List<StatusTransition> entries, Long next) {
+        return new History(orderId, total, from, entries.stream().map(DeliveryJson::transition).toList(), next);
     }
 
     public static StatusChange of(DeliveryStatusChanged changed) {

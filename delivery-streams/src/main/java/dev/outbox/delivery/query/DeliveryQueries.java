@@ -4,9 +4,13 @@ import dev.outbox.delivery.platform.DeliveryProperties;
 import dev.outbox.delivery.platform.Headers;
 import dev.outbox.delivery.platform.Instance;
 import dev.outbox.delivery.platform.Problems;
-import dev.outbox.delivery.query.Answer.Found;
-import dev.outbox.delivery.query.Answer.Relayed;
+import dev.outbox.delivery.query.Lookup.Found;
+import dev.outbox.delivery.query.Lookup.Relayed;
+import dev.outbox.delivery.rules.Delivery;
 import dev.outbox.events.delivery.DeliveryView;
+import dev.outbox.events.delivery.StatusTransition;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -21,7 +25,7 @@ import reactor.util.retry.Retry;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Interactive queries of one delivery, wherever it lives.
+ * Interactive queries of one delivery (its view, a page of its history), wherever it lives.
  *
  * <p>A key lives in one partition, whose store is active on one instance (and, with standby replicas, copied on
  * others). {@code queryMetadataForKey} says which ({@link DeliveryStores#hostsOf}): if it is this instance, the store
@@ -37,6 +41,13 @@ public class DeliveryQueries {
     static final String ACTIVE = "active";
     static final String STANDBY = "standby";
     private static final Duration UNAVAILABLE_POLL = Duration.ofMillis(50);
+
+    /** How one kind of lookup reads an order's data from a copy of its partition held here; null when unknown. */
+    @FunctionalInterface
+    private interface LocalRead<T> {
+        /** @throws InvalidStateStoreException when this instance holds no queryable copy */
+        T read(String orderId, Integer partition, boolean allowStandby);
+    }
 
     private final DeliveryStores stores;
     private final InstanceClient instances;
@@ -60,54 +71,28 @@ public class DeliveryQueries {
      * leaves a partition without a queryable copy for a moment (its new owner restoring, its standby recycled into
      * that owner), so a 503 is answered only once that lasts longer than {@code delivery.query.unavailable-wait}.
      */
-    public Mono<Answer> find(String orderId) {
-        return findOnce(orderId).retryWhen(Retry.fixedDelay(unavailableRetries, UNAVAILABLE_POLL)
-                .filter(DeliveryQueries::isNotQueryable)
-                .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+    public Mono<Lookup<DeliveryJson.Delivery>> find(String orderId) {
+        return lookup(orderId, this::readDelivery, "/deliveries/" + orderId);
     }
 
-    private static boolean isNotQueryable(Throwable e) {
-        return e instanceof ErrorResponseException problem && problem.getStatusCode().value() == 503;
-    }
-
-    private Mono<Answer> findOnce(String orderId) {
-        return Mono.defer(() -> {
-            KeyQueryMetadata metadata = stores.hostsOf(orderId);
-            if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
-                return Mono.error(stores.notQueryable("no instance owns the partition of order " + orderId
-                        + " right now"));
-            }
-            if (self.is(metadata.activeHost())) {
-                try {
-                    return Mono.just(found(orderId, stores.read(orderId, metadata.partition(), false), ACTIVE));
-                } catch (InvalidStateStoreException e) {
-                    log.debug("Local active store not queryable for {}: {}", orderId, e.getMessage());
-                    return fromStandbys(metadata, orderId);
-                }
-            }
-            return instances.delivery(metadata.activeHost(), orderId, false)
-                    .onErrorResume(DeliveryQueries::unreachable, e -> {
-                        log.info("Owner {} of order {} did not answer ({}); trying standbys",
-                                Instance.id(metadata.activeHost()), orderId, e.toString());
-                        return fromStandbys(metadata, orderId);
-                    });
-        });
+    /** Entries {@code from} .. {@code from + limit - 1} of the delivery's whole history, wherever it lives. */
+    public Mono<Lookup<DeliveryJson.History>> history(String orderId, long from, int limit) {
+        return lookup(orderId, (id, partition, stale) -> readHistory(id, partition, stale, from, limit),
+                "/deliveries/" + orderId + "/history?from=" + from + "&limit=" + limit);
     }
 
     /**
      * Answers a forwarded request from this instance's stores only: the active copy, or with {@code allowStandby}
      * also a standby copy.
      */
-    public Answer findLocal(String orderId, boolean allowStandby) {
-        KeyQueryMetadata metadata = stores.hostsOf(orderId);
-        boolean known = metadata != null && !KeyQueryMetadata.NOT_AVAILABLE.equals(metadata);
-        String servedFrom = known && self.is(metadata.activeHost()) ? ACTIVE : STANDBY;
-        try {
-            return found(orderId, stores.read(orderId, known ? metadata.partition() : null, allowStandby),
-                    servedFrom);
-        } catch (InvalidStateStoreException e) {
-            throw stores.notQueryable("this instance holds no queryable copy of order " + orderId + "'s partition");
-        }
+    public Lookup<DeliveryJson.Delivery> findLocal(String orderId, boolean allowStandby) {
+        return lookupLocal(orderId, this::readDelivery, allowStandby);
+    }
+
+    /** {@link #history} for a forwarded request, from this instance's stores only. */
+    public Lookup<DeliveryJson.History> historyLocal(String orderId, long from, int limit, boolean allowStandby) {
+        return lookupLocal(orderId, (id, partition, stale) -> readHistory(id, partition, stale, from, limit),
+                allowStandby);
     }
 
     /**
@@ -117,10 +102,10 @@ public class DeliveryQueries {
      */
     public Mono<Optional<DeliveryJson.Delivery>> current(String orderId) {
         return find(orderId).flatMap(answer -> {
-            if (answer instanceof Found found) {
-                return Mono.just(Optional.of(DeliveryJson.of(found.view())));
+            if (answer instanceof Found<DeliveryJson.Delivery> found) {
+                return Mono.just(Optional.of(found.body()));
             }
-            Relayed relayed = (Relayed) answer;
+            Relayed<DeliveryJson.Delivery> relayed = (Relayed<DeliveryJson.Delivery>) answer;
             if (relayed.status() == 200) {
                 return Mono.just(Optional.of(json.readValue(relayed.body(), DeliveryJson.Delivery.class)));
             }
@@ -135,21 +120,96 @@ public class DeliveryQueries {
                 && problem.getStatusCode().value() == 404, e -> Mono.just(Optional.empty()));
     }
 
-    private Answer found(String orderId, DeliveryView view, String servedFrom) {
+    private DeliveryJson.Delivery readDelivery(String orderId, Integer partition, boolean allowStandby) {
+        DeliveryView view = stores.read(orderId, partition, allowStandby);
+        return view == null ? null : DeliveryJson.of(view);
+    }
+
+    /**
+     * The entries the view no longer holds come from the history store, the rest from the view. The view is read
+     * first: entries leave it only after they were written to the history store, so none can be missed in between.
+     */
+    private DeliveryJson.History readHistory(String orderId, Integer partition, boolean allowStandby, long from,
+                                             int limit) {
+        DeliveryView view = stores.read(orderId, partition, allowStandby);
         if (view == null) {
+            return null;
+        }
+        long total = Delivery.historySize(view);
+        List<StatusTransition> inView = view.getHistory();
+        long firstInView = total - inView.size();
+        long end = Math.min(total, from + limit);
+        List<StatusTransition> entries = new ArrayList<>();
+        if (from < Math.min(end, firstInView)) {
+            entries.addAll(stores.history(orderId, partition, allowStandby, from, Math.min(end, firstInView)));
+        }
+        for (long i = Math.max(from, firstInView); i < end; i++) {
+            entries.add(inView.get((int) (i - firstInView)));
+        }
+        return DeliveryJson.history(orderId, total, from, entries, end < total ? end : null);
+    }
+
+    private <T> Mono<Lookup<T>> lookup(String orderId, LocalRead<T> read, String path) {
+        return lookupOnce(orderId, read, path).retryWhen(Retry.fixedDelay(unavailableRetries, UNAVAILABLE_POLL)
+                .filter(DeliveryQueries::isNotQueryable)
+                .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+    }
+
+    private static boolean isNotQueryable(Throwable e) {
+        return e instanceof ErrorResponseException problem && problem.getStatusCode().value() == 503;
+    }
+
+    private <T> Mono<Lookup<T>> lookupOnce(String orderId, LocalRead<T> read, String path) {
+        return Mono.defer(() -> {
+            KeyQueryMetadata metadata = stores.hostsOf(orderId);
+            if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
+                return Mono.error(stores.notQueryable("no instance owns the partition of order " + orderId
+                        + " right now"));
+            }
+            if (self.is(metadata.activeHost())) {
+                try {
+                    return Mono.just(found(orderId, read.read(orderId, metadata.partition(), false), ACTIVE));
+                } catch (InvalidStateStoreException e) {
+                    log.debug("Local active store not queryable for {}: {}", orderId, e.getMessage());
+                    return fromStandbys(metadata, orderId, read, path);
+                }
+            }
+            return instances.<T>relay(metadata.activeHost(), path, false)
+                    .onErrorResume(DeliveryQueries::unreachable, e -> {
+                        log.info("Owner {} of order {} did not answer ({}); trying standbys",
+                                Instance.id(metadata.activeHost()), orderId, e.toString());
+                        return fromStandbys(metadata, orderId, read, path);
+                    });
+        });
+    }
+
+    private <T> Lookup<T> lookupLocal(String orderId, LocalRead<T> read, boolean allowStandby) {
+        KeyQueryMetadata metadata = stores.hostsOf(orderId);
+        boolean known = metadata != null && !KeyQueryMetadata.NOT_AVAILABLE.equals(metadata);
+        String servedFrom = known && self.is(metadata.activeHost()) ? ACTIVE : STANDBY;
+        try {
+            return found(orderId, read.read(orderId, known ? metadata.partition() : null, allowStandby), servedFrom);
+        } catch (InvalidStateStoreException e) {
+            throw stores.notQueryable("this instance holds no queryable copy of order " + orderId + "'s partition");
+        }
+    }
+
+    private <T> Lookup<T> found(String orderId, T body, String servedFrom) {
+        if (body == null) {
             ErrorResponseException notFound = Problems.deliveryNotFound(orderId, self.id());
             notFound.getHeaders().set(Headers.SERVED_FROM, servedFrom);
             throw notFound;
         }
-        return new Found(view, self.id(), servedFrom);
+        return new Found<>(body, self.id(), servedFrom);
     }
 
-    private Mono<Answer> fromStandbys(KeyQueryMetadata metadata, String orderId) {
+    private <T> Mono<Lookup<T>> fromStandbys(KeyQueryMetadata metadata, String orderId, LocalRead<T> read,
+                                             String path) {
         return Flux.fromIterable(metadata.standbyHosts())
                 .concatMap(host -> self.is(host)
-                        ? Mono.fromCallable(() -> found(orderId, stores.read(orderId, metadata.partition(), true),
+                        ? Mono.fromCallable(() -> found(orderId, read.read(orderId, metadata.partition(), true),
                                 STANDBY)).onErrorResume(InvalidStateStoreException.class, e -> Mono.empty())
-                        : instances.delivery(host, orderId, true)
+                        : instances.<T>relay(host, path, true)
                                 .onErrorResume(DeliveryQueries::unreachable, e -> Mono.empty()))
                 .next()
                 .switchIfEmpty(Mono.error(() -> stores.notQueryable("neither the owner nor a standby of order "

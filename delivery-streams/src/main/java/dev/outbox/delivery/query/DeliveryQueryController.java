@@ -6,8 +6,8 @@ import dev.outbox.delivery.platform.Headers;
 import dev.outbox.delivery.platform.Instance;
 import dev.outbox.delivery.platform.OrderIds;
 import dev.outbox.delivery.platform.Problems;
-import dev.outbox.delivery.query.Answer.Found;
-import dev.outbox.delivery.query.Answer.Relayed;
+import dev.outbox.delivery.query.Lookup.Found;
+import dev.outbox.delivery.query.Lookup.Relayed;
 import dev.outbox.events.delivery.DeliveryStatus;
 import dev.outbox.events.delivery.DeliveryStatusChanged;
 import java.net.URI;
@@ -37,8 +37,9 @@ import reactor.core.publisher.Sinks;
 import reactor.util.concurrent.Queues;
 
 /**
- * Reads of the delivery projection: one delivery, a page of deliveries, and a live stream of one delivery's status
- * changes. {@code local=true} (with {@code stale=true}) is for requests forwarded by another instance.
+ * Reads of the delivery projection: one delivery, a page of its history, a page of deliveries, and a live stream of
+ * one delivery's status changes. {@code local=true} (with {@code stale=true}) is for requests forwarded by another
+ * instance.
  */
 @RestController
 public class DeliveryQueryController {
@@ -79,6 +80,33 @@ public class DeliveryQueryController {
                     .onErrorResume(DeliveryQueryController::isNotFound, e -> notFound(e, request));
         }
         return queries.find(id).map(this::response)
+                .onErrorResume(DeliveryQueryController::isNotFound, e -> notFound(e, request));
+    }
+
+    /**
+     * A page of the delivery's whole history, oldest first ({@code from} counts from 0). The view carries only the
+     * latest entries and {@code historySize}; this pages through all of them.
+     */
+    @GetMapping("/deliveries/{orderId}/history")
+    public Mono<ResponseEntity<Object>> history(@PathVariable String orderId,
+                                                @RequestParam(defaultValue = "0") long from,
+                                                @RequestParam(defaultValue = "50") int limit,
+                                                @RequestParam(defaultValue = "false") boolean local,
+                                                @RequestParam(defaultValue = "false") boolean stale,
+                                                @RequestHeader(name = Headers.ROUTED_BY, required = false) String routedBy,
+                                                ServerHttpRequest request) {
+        String id = OrderIds.canonical(orderId, "orderId");
+        if (from < 0) {
+            throw Problems.badRequest("from must be 0 or more, was " + from);
+        }
+        if (limit < 1 || limit > maxPageSize) {
+            throw Problems.badRequest("limit must be between 1 and " + maxPageSize + ", was " + limit);
+        }
+        if (local || routedBy != null) {
+            return Mono.fromSupplier(() -> response(queries.historyLocal(id, from, limit, stale)))
+                    .onErrorResume(DeliveryQueryController::isNotFound, e -> notFound(e, request));
+        }
+        return queries.history(id, from, limit).map(this::response)
                 .onErrorResume(DeliveryQueryController::isNotFound, e -> notFound(e, request));
     }
 
@@ -181,14 +209,14 @@ public class DeliveryQueryController {
         return change -> !shown.contains(change.getTransition().getEventId() + "/" + change.getTransition().getCause());
     }
 
-    private ResponseEntity<Object> response(Answer answer) {
-        if (answer instanceof Found found) {
+    private ResponseEntity<Object> response(Lookup<?> answer) {
+        if (answer instanceof Found<?> found) {
             return ResponseEntity.ok()
                     .header(Headers.SERVED_BY, found.servedBy())
                     .header(Headers.SERVED_FROM, found.servedFrom())
-                    .body(DeliveryJson.of(found.view()));
+                    .body(found.body());
         }
-        Relayed relayed = (Relayed) answer;
+        Relayed<?> relayed = (Relayed<?>) answer;
         ResponseEntity.BodyBuilder builder = ResponseEntity.status(relayed.status())
                 .header(Headers.ROUTED_BY, self.id());
         if (relayed.contentType() != null) {

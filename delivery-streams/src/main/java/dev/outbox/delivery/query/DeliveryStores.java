@@ -3,9 +3,13 @@ package dev.outbox.delivery.query;
 import dev.outbox.delivery.platform.DeliveryProperties;
 import dev.outbox.delivery.platform.Problems;
 import dev.outbox.delivery.projection.DeliveryTopology;
+import dev.outbox.delivery.projection.DeliveryHistory;
 import dev.outbox.events.delivery.DeliveryView;
+import dev.outbox.events.delivery.StatusTransition;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -16,6 +20,7 @@ import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.TaskMetadata;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
@@ -25,7 +30,7 @@ import org.springframework.web.ErrorResponseException;
 /**
  * Where the {@code deliveries} store lives, as Kafka Streams' interactive queries say: which instance hosts a key
  * (active and standby), which instances host the store, which partitions are active here; and this instance's copies
- * of it and of the status index. A client that is not running, starting or stopping is "not queryable" (a 503
+ * of it, of the history store and of the status index. A client that is not running, starting or stopping is "not queryable" (a 503
  * problem with Retry-After), never an error.
  */
 @Component
@@ -77,6 +82,29 @@ public class DeliveryStores {
             query = query.enableStaleStores();
         }
         return streams().store(query).get(orderId);
+    }
+
+    /**
+     * Entries {@code from} (inclusive) to {@code to} (exclusive) of the order's history from this instance's copy of
+     * the {@code delivery-history} store, oldest first (only entries its view no longer holds are there).
+     *
+     * @throws InvalidStateStoreException when this instance holds no queryable copy
+     */
+    List<StatusTransition> history(String orderId, Integer partition, boolean allowStandby, long from, long to) {
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, StatusTransition>> query =
+                StoreQueryParameters.fromNameAndType(DeliveryTopology.HISTORY_STORE, QueryableStoreTypes.keyValueStore());
+        if (partition != null) {
+            query = query.withPartition(partition);
+        }
+        if (allowStandby) {
+            query = query.enableStaleStores();
+        }
+        List<StatusTransition> entries = new ArrayList<>();
+        try (KeyValueIterator<String, StatusTransition> range = streams().store(query)
+                .range(DeliveryHistory.key(orderId, from), DeliveryHistory.key(orderId, to - 1))) {
+            range.forEachRemaining(entry -> entries.add(entry.value));
+        }
+        return entries;
     }
 
     /** The partitions whose active task runs on this instance. */

@@ -19,8 +19,9 @@ import reactor.netty.http.client.HttpClient;
 
 /**
  * Asks another instance for what only its stores hold, with {@code ?local=true} (and {@link Headers#ROUTED_BY}), so
- * that it answers from its own stores and never forwards again: one delivery, one page, its counts. Each call is
- * bounded by {@code delivery.query.forward-timeout}; bodies up to 16 MiB (a page of the largest size).
+ * that it answers from its own stores and never forwards again: one delivery or a page of its history, one page of
+ * deliveries, the counts. Each call is bounded by {@code delivery.query.forward-timeout}; bodies up to 16 MiB (a page
+ * of the largest size).
  */
 @Component
 public class InstanceClient {
@@ -50,26 +51,27 @@ public class InstanceClient {
     }
 
     /**
-     * The other instance's answer for one delivery, passed on as is; fails with
-     * {@link InstanceUnavailableException} when it answers 5xx, or as the connection failed.
+     * The other instance's answer to {@code path} (a lookup of one order's data, with its query string if any),
+     * passed on as is; fails with {@link InstanceUnavailableException} when it answers 5xx, or as the connection
+     * failed.
      */
-    Mono<Answer> delivery(HostInfo host, String orderId, boolean allowStandby) {
+    <T> Mono<Lookup<T>> relay(HostInfo host, String path, boolean allowStandby) {
         return client.get()
-                .uri("http://{host}:{port}/deliveries/{orderId}?local=true&stale={stale}", host.host(), host.port(),
-                        orderId, allowStandby)
+                .uri("http://" + host.host() + ":" + host.port() + path + (path.contains("?") ? "&" : "?")
+                        + "local=true&stale=" + allowStandby)
                 .header(Headers.ROUTED_BY, self.id())
                 .exchangeToMono(response -> response.bodyToMono(byte[].class)
                         .defaultIfEmpty(new byte[0])
-                        .map(body -> (Answer) new Answer.Relayed(response.statusCode().value(),
+                        .map(body -> new Lookup.Relayed<T>(response.statusCode().value(),
                                 response.headers().contentType().orElse(null), body,
                                 response.headers().asHttpHeaders().getFirst(Headers.SERVED_BY),
                                 response.headers().asHttpHeaders().getFirst(Headers.SERVED_FROM),
                                 response.headers().asHttpHeaders().getFirst("Retry-After"))))
                 .timeout(timeout)
-                .flatMap(answer -> ((Answer.Relayed) answer).status() >= 500
+                .flatMap(answer -> answer.status() >= 500
                         ? Mono.error(new InstanceUnavailableException(Instance.id(host) + " answered "
-                        + ((Answer.Relayed) answer).status()))
-                        : Mono.just(answer));
+                        + answer.status()))
+                        : Mono.<Lookup<T>>just(answer));
     }
 
     /** The other instance's page; a 503 problem when it cannot be had. */

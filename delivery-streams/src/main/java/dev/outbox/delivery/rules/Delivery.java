@@ -35,9 +35,10 @@ import org.apache.avro.specific.SpecificRecord;
  * refused, only applied or, when they come too late to change the delivery (a cancellation after pickup), recorded
  * in the history as {@code rejected}. Commands are requests, and are refused when the delivery's status forbids them.
  *
- * <p>Every rule of the aggregate is in this one class, on purpose, and that is why it is longer than the others:
- * which order event applies in which status and which command is allowed when can be read in one place, and the
- * rules stay consistent with each other (a cancellation and a pickup decide on the same statuses).
+ * <p>Every rule of the aggregate is here: which order event applies in which status, which command is allowed when,
+ * and how far one delivery may grow (commands that would add a history entry past {@code maxChanges} are refused).
+ * The view's {@code history} is appended to and {@code historySize} counts every entry; keeping only the latest
+ * entries in the stored view is the projection's job, not a rule.
  *
  * <p>Not final only so that tests can hand the processor decisions that cannot be published.
  */
@@ -56,14 +57,39 @@ public class Delivery {
         EARLY
     }
 
-    private final int maxFailedAttempts;
+    /** The most history entries one delivery takes by default (see {@link #Delivery(int, int)}). */
+    public static final int DEFAULT_MAX_CHANGES = 100;
 
-    /** @param maxFailedAttempts failed delivery attempts after which the delivery is FAILED (at least 1) */
+    private final int maxFailedAttempts;
+    private final int maxChanges;
+
+    /** With {@value #DEFAULT_MAX_CHANGES} changes at most per delivery. */
     public Delivery(int maxFailedAttempts) {
+        this(maxFailedAttempts, DEFAULT_MAX_CHANGES);
+    }
+
+    /**
+     * @param maxFailedAttempts failed delivery attempts after which the delivery is FAILED (at least 1)
+     * @param maxChanges        history entries after which commands that would add one are refused: what one client
+     *                          can make a delivery grow by is bounded (order events are bounded at the order service)
+     */
+    public Delivery(int maxFailedAttempts, int maxChanges) {
         if (maxFailedAttempts < 1) {
             throw new IllegalArgumentException("maxFailedAttempts must be at least 1, was " + maxFailedAttempts);
         }
+        if (maxChanges < 1) {
+            throw new IllegalArgumentException("maxChanges must be at least 1, was " + maxChanges);
+        }
         this.maxFailedAttempts = maxFailedAttempts;
+        this.maxChanges = maxChanges;
+    }
+
+    /**
+     * How many entries the delivery's whole history has. Views written before {@code historySize} existed carry it
+     * as 0, and then every entry is still in their {@code history}.
+     */
+    public static long historySize(DeliveryView view) {
+        return Math.max(view.getHistorySize(), view.getHistory().size());
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -144,6 +170,7 @@ public class Delivery {
         }
         List<StatusTransition> added = gap == null ? List.of(entry) : List.of(gap, entry);
         next.getHistory().addAll(added);
+        next.setHistorySize(historySize(view) + added.size());
         return new Decision(next.build(), true, added, List.of(), null);
     }
 
@@ -162,6 +189,7 @@ public class Delivery {
                 .setPlacedAt(placed.getOccurredAt())
                 .setUpdatedAt(now)
                 .setHistory(new ArrayList<>(List.of(entry)))
+                .setHistorySize(1)
                 .build();
         return new Decision(view, true, List.of(entry), List.of(), null);
     }
@@ -237,11 +265,16 @@ public class Delivery {
                 + (request == null ? "null" : request.getClass().getSimpleName()), now);
     }
 
-    private static Decision accept(DeliveryView view, DeliveryView.Builder next, DeliveryCommand command,
-                                   DeliveryStatus to, SpecificRecord event, UUID eventId, String note, Instant now) {
+    private Decision accept(DeliveryView view, DeliveryView.Builder next, DeliveryCommand command,
+                            DeliveryStatus to, SpecificRecord event, UUID eventId, String note, Instant now) {
+        if (historySize(view) >= maxChanges) {
+            return answer(view, command, CommandOutcome.REJECTED, "the delivery of order " + view.getOrderId()
+                    + " has had " + historySize(view) + " changes, the most one delivery takes", now);
+        }
         StatusTransition entry = transition(view.getStatus(), to, event.getSchema().getName(), eventId, now, false, note);
         next.setStatus(to).setUpdatedAt(now);
         next.getHistory().add(entry);
+        next.setHistorySize(historySize(view) + 1);
         DeliveryView updated = next.build();
         DeliveryCommandResult result = new DeliveryCommandResult(command.getCommandId(), command.getOrderId(),
                 CommandOutcome.ACCEPTED, to, null, now);
@@ -281,7 +314,8 @@ public class Delivery {
                 .setOrderSequence(view.getOrderSequence())
                 .setPlacedAt(view.getPlacedAt())
                 .setUpdatedAt(view.getUpdatedAt())
-                .setHistory(new ArrayList<>(view.getHistory()));
+                .setHistory(new ArrayList<>(view.getHistory()))
+                .setHistorySize(historySize(view));
     }
 
     /** Before pickup the parcel is still at the sender's: the address can change and the order can be cancelled. */

@@ -13,7 +13,7 @@ import dev.outbox.delivery.command.CommandGateway;
 import dev.outbox.delivery.command.DeliveryCommandController;
 import dev.outbox.delivery.rules.Delivery;
 import dev.outbox.delivery.rules.OrderEvent;
-import dev.outbox.delivery.query.Answer;
+import dev.outbox.delivery.query.Lookup;
 import dev.outbox.delivery.query.DeliveryJson;
 import dev.outbox.delivery.query.DeliveryListing;
 import dev.outbox.delivery.query.DeliveryQueries;
@@ -95,7 +95,7 @@ class HttpApiTest {
     @Test
     void aDeliveryIsServedAsPlainJsonWithIsoTimesAndWhoServedIt() {
         when(queries.find(orderId.toString())).thenReturn(Mono.just(
-                new Answer.Found(view, "127.0.0.1:8082", "active")));
+                new Lookup.Found<>(DeliveryJson.of(view), "127.0.0.1:8082", "active")));
 
         http.get().uri("/deliveries/{id}", orderId).exchange()
                 .expectStatus().isOk()
@@ -114,9 +114,33 @@ class HttpApiTest {
     }
 
     @Test
+    void aPageOfTheWholeHistoryIsServedWithTheCursorOfTheNext() {
+        DeliveryJson.Delivery delivery = DeliveryJson.of(view);
+        when(queries.history(orderId.toString(), 40, 20)).thenReturn(Mono.just(new Lookup.Found<>(
+                new DeliveryJson.History(orderId.toString(), 75, 40, delivery.history(), 60L), "127.0.0.1:8082",
+                "active")));
+
+        http.get().uri("/deliveries/{id}/history?from=40&limit=20", orderId).exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals(Headers.SERVED_FROM, "active")
+                .expectBody()
+                .jsonPath("$.total").isEqualTo(75)
+                .jsonPath("$.from").isEqualTo(40)
+                .jsonPath("$.next").isEqualTo(60)
+                .jsonPath("$.items[0].to").isEqualTo("AWAITING_COURIER");
+    }
+
+    @Test
+    void aHistoryPageOutOfBoundsIsABadRequest() {
+        http.get().uri("/deliveries/{id}/history?from=-1", orderId).exchange().expectStatus().isBadRequest();
+        http.get().uri("/deliveries/{id}/history?limit=0", orderId).exchange().expectStatus().isBadRequest();
+        http.get().uri("/deliveries/{id}/history?limit=501", orderId).exchange().expectStatus().isBadRequest();
+    }
+
+    @Test
     void upperCaseIdsAreNormalised() {
         when(queries.find(orderId.toString())).thenReturn(Mono.just(
-                new Answer.Found(view, "127.0.0.1:8082", "active")));
+                new Lookup.Found<>(DeliveryJson.of(view), "127.0.0.1:8082", "active")));
 
         http.get().uri("/deliveries/{id}", orderId.toString().toUpperCase()).exchange().expectStatus().isOk();
     }
@@ -124,7 +148,7 @@ class HttpApiTest {
     @Test
     void aForwardedAnswerIsPassedOnWithTheOwnersIdentity() {
         byte[] body = "{\"orderId\":\"x\"}".getBytes();
-        when(queries.find(orderId.toString())).thenReturn(Mono.just(new Answer.Relayed(200,
+        when(queries.find(orderId.toString())).thenReturn(Mono.just(new Lookup.Relayed<>(200,
                 MediaType.APPLICATION_JSON, body, "10.0.0.2:8084", "active", null)));
 
         http.get().uri("/deliveries/{id}", orderId).exchange()
@@ -137,7 +161,7 @@ class HttpApiTest {
     @Test
     void aForwardedRequestIsAnsweredLocallyAndNeverForwardedAgain() {
         when(queries.findLocal(orderId.toString(), true)).thenReturn(
-                new Answer.Found(view, "127.0.0.1:8082", "standby"));
+                new Lookup.Found<>(DeliveryJson.of(view), "127.0.0.1:8082", "standby"));
 
         http.get().uri("/deliveries/{id}?local=true&stale=true", orderId).exchange()
                 .expectStatus().isOk()

@@ -121,6 +121,66 @@ class DeliveryTopologyTest {
     }
 
     @Nested
+    class BoundedViews {
+
+        @Test
+        void aViewKeepsItsLatestEntriesAndTheHistoryStoreTheOlderOnesInOrder() {
+            int keep = topology.settings.historyInView();
+            topology.orderEvent(placed(orderId));
+            int changes = keep + 15;
+            for (int i = 0; i < changes; i++) {
+                topology.orderEvent(addressChanged(orderId, 2 + i, i + " New Road"));
+            }
+
+            DeliveryView view = topology.view(orderId);
+            assertThat(view.getHistory()).hasSize(keep);
+            assertThat(view.getHistorySize()).isEqualTo(1 + changes);
+            assertThat(view.getHistory().get(keep - 1).getNote()).contains((changes - 1) + " New Road");
+            assertThat(view.getDeliveryAddress().getStreet()).isEqualTo((changes - 1) + " New Road");
+
+            // entries 0 .. (size - keep - 1) moved out of the view, oldest first, none lost or repeated
+            List<StatusTransition> moved = topology.history(orderId);
+            assertThat(moved).hasSize(1 + changes - keep);
+            assertThat(moved.get(0).getCause()).isEqualTo("OrderPlaced");
+            for (int i = 1; i < moved.size(); i++) {
+                assertThat(moved.get(i).getNote()).contains((i - 1) + " New Road");
+            }
+            // every entry was published once as a status change
+            assertThat(topology.status()).hasSize(1 + changes);
+        }
+
+        @Test
+        void aDeliveryWithFewEntriesWritesNothingToTheHistoryStore() {
+            topology.orderEvent(placed(orderId));
+            topology.command(assign(orderId, "c-1"));
+            topology.command(pickup(orderId));
+            topology.command(deliver(orderId, "Ada"));
+
+            assertThat(topology.view(orderId).getHistorySize()).isEqualTo(4);
+            assertThat(topology.history(orderId)).isEmpty();
+        }
+
+        @Test
+        void commandsPastTheLimitOfChangesAreRefusedAndTheViewStopsGrowing() {
+            int limit = topology.settings.maxChanges();
+            topology.orderEvent(placed(orderId));
+            for (int i = 0; i < limit + 5; i++) {
+                topology.command(assign(orderId, "c-" + i));
+            }
+
+            DeliveryView view = topology.view(orderId);
+            assertThat(view.getHistorySize()).isEqualTo(limit);
+            assertThat(view.getCourierId()).isEqualTo("c-" + (limit - 2));
+            List<DeliveryCommandResult> results = results();
+            assertThat(results).hasSize(limit + 5);
+            assertThat(results.subList(limit - 1, results.size())).allSatisfy(result -> {
+                assertThat(result.getOutcome()).isEqualTo(CommandOutcome.REJECTED);
+                assertThat(result.getReason()).contains("has had " + limit + " changes");
+            });
+        }
+    }
+
+    @Nested
     class Deduplication {
 
         @Test

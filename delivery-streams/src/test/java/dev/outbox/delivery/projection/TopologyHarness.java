@@ -4,6 +4,7 @@ import dev.outbox.delivery.rules.Delivery;
 import dev.outbox.delivery.testing.InMemorySchemaRegistry;
 import dev.outbox.events.delivery.DeliveryCommand;
 import dev.outbox.events.delivery.DeliveryView;
+import dev.outbox.events.delivery.StatusTransition;
 import dev.outbox.serde.AvroSerdeConfig;
 import dev.outbox.serde.KafkaAvroDeserializer;
 import dev.outbox.serde.KafkaAvroSerializer;
@@ -56,12 +57,11 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     static DeliveryTopology.Settings defaultSettings() {
-        return new DeliveryTopology.Settings(DeliveryTopics.defaults(), Duration.ofDays(7), Duration.ofSeconds(30),
-                Duration.ofSeconds(1), 3, Duration.ofHours(24));
+        return DeliveryTopology.Settings.defaults();
     }
 
     TopologyHarness(DeliveryTopology.Settings settings) {
-        this(settings, new Delivery(settings.maxFailedAttempts()));
+        this(settings, new Delivery(settings.maxFailedAttempts(), settings.maxChanges()));
     }
 
     /** With another decider, e.g. one whose decisions cannot be published. */
@@ -133,6 +133,16 @@ final class TopologyHarness implements AutoCloseable {
     DeliveryView view(Object orderId) {
         KeyValueStore<String, DeliveryView> store = driver.getKeyValueStore(DeliveryTopology.DELIVERIES_STORE);
         return store.get(orderId.toString());
+    }
+
+    /** The entries of the order's history that its view no longer holds, oldest first. */
+    List<StatusTransition> history(Object orderId) {
+        KeyValueStore<String, StatusTransition> store = driver.getKeyValueStore(DeliveryTopology.HISTORY_STORE);
+        List<StatusTransition> entries = new java.util.ArrayList<>();
+        try (var range = store.prefixScan(orderId + "/", new org.apache.kafka.common.serialization.StringSerializer())) {
+            range.forEachRemaining(entry -> entries.add(entry.value));
+        }
+        return entries;
     }
 
     KeyValueStore<String, Long> statusIndex() {

@@ -297,10 +297,7 @@ class DeliveryTest {
     }
 
     private static DeliveryView withStatus(DeliveryView view, DeliveryStatus status) {
-        DeliveryView copy = new DeliveryView(view.getOrderId(), view.getCustomerId(), view.getLines(),
-                view.getDeliveryAddress(), status, "c-0", view.getFailedAttempts(), view.getOrderSequence(),
-                view.getPlacedAt(), view.getUpdatedAt(), new java.util.ArrayList<>(view.getHistory()));
-        return copy;
+        return DeliveryView.newBuilder(view).setStatus(status).setCourierId("c-0").build();
     }
 
     private static StatusTransition last(DeliveryView view) {
