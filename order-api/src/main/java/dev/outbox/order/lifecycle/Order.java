@@ -33,6 +33,11 @@ public final class Order {
 
     public static final int MAX_LINES = 100;
     public static final int MAX_QUANTITY = 1_000;
+    /**
+     * Address changes one order takes at most: each is an event every reader of the order applies, so what one client
+     * can make an order grow by is bounded.
+     */
+    public static final int MAX_ADDRESS_CHANGES = 20;
     /** The sequence number of an order's first event; each later event takes the next ({@link #nextSequence()}). */
     public static final long FIRST_SEQUENCE = 1;
 
@@ -112,13 +117,21 @@ public final class Order {
                 .build();
     }
 
-    /** A cancelled order's address no longer changes; the same address again decides nothing. */
+    /**
+     * A cancelled order's address no longer changes, nor one changed {@value #MAX_ADDRESS_CHANGES} times already; the
+     * same address again decides nothing.
+     */
     public List<SpecificRecord> decide(ChangeDeliveryAddress command, EventSource source) {
         if (status == Status.CANCELLED) {
             throw conflict("order-cancelled", "Order " + id + " is cancelled; its address can no longer change.");
         }
         if (command.deliveryAddress().equals(deliveryAddress)) {
             return List.of();
+        }
+        // every event after OrderPlaced of an order that is not cancelled is an address change
+        if (version - FIRST_SEQUENCE >= MAX_ADDRESS_CHANGES) {
+            throw conflict("too-many-address-changes", "Order " + id + "'s delivery address was changed "
+                    + MAX_ADDRESS_CHANGES + " times, the most an order takes; it can no longer change.");
         }
         return List.of(DeliveryAddressChanged.newBuilder()
                 .setEventId(source.ids().get()).setOrderId(id).setSequence(nextSequence())

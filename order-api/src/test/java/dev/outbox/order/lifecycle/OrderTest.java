@@ -94,6 +94,22 @@ class OrderTest {
                 OrderRejected.Kind.CONFLICT, "order-cancelled");
     }
 
+    @Test
+    void anOrderTakesABoundedNumberOfAddressChanges() {
+        Order order = Order.from(Order.decide(place(List.of(new Line("A", 1))), source));
+        for (int i = 1; i <= Order.MAX_ADDRESS_CHANGES; i++) {
+            Address next = new Address("Ada", i + " Side St", "London", "N2", "GB", null);
+            order = order.apply(order.decide(new ChangeDeliveryAddress(order.id(), next), source).get(0));
+        }
+        Order changedTooOften = order;
+
+        assertRejected(() -> changedTooOften.decide(new ChangeDeliveryAddress(changedTooOften.id(), home), source),
+                OrderRejected.Kind.CONFLICT, "too-many-address-changes");
+        // still cancellable, and the address it has is kept
+        assertThat(changedTooOften.decide(new CancelOrder(changedTooOften.id(), "moved abroad"), source)).isNotNull();
+        assertThat(changedTooOften.deliveryAddress().street()).isEqualTo(Order.MAX_ADDRESS_CHANGES + " Side St");
+    }
+
     private static void assertRejected(Runnable decision, OrderRejected.Kind kind, String code) {
         assertThatThrownBy(decision::run).isInstanceOfSatisfying(OrderRejected.class, e -> {
             assertThat(e.kind()).isEqualTo(kind);
