@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -161,6 +162,11 @@ public class PipelineProbe implements SmartLifecycle {
         FeedStatus feedStatus = feed.status();
         String name = "Kafka Streams";
         String detail = "delivery-streams " + self.id() + ": " + (state == null ? "not started" : state.name());
+        Optional<KafkaStreamsState.Stall> stall = streamsState.stall();
+        if (stall.isPresent()) {
+            return new Part("streams", name, State.DOWN, detail + ", but the projection cannot make progress ("
+                    + stall.get().describe() + "): new orders and commands wait");
+        }
         if (state != KafkaStreams.State.RUNNING) {
             State shown = state == KafkaStreams.State.REBALANCING ? State.DEGRADED : State.DOWN;
             return new Part("streams", name, shown, detail + (shown == State.DEGRADED

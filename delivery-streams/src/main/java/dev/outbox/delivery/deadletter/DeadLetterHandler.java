@@ -5,14 +5,18 @@ import dev.outbox.serde.SchemaRegistryException;
 import dev.outbox.serde.SchemaRegistryUnavailableException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
@@ -20,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Kafka Streams' own dead-letter queue (KIP-1034) for records that cannot be decoded (the deserialization exception
- * handler) or processed (the processing exception handler), with the one rule Streams' handlers do not know: a
- * failure that is not the record's fault must not dead-letter it.
+ * handler), processed (the processing exception handler) or whose outputs cannot be written (the production exception
+ * handler), with the one rule Streams' handlers do not know: a failure that is not the record's fault must not
+ * dead-letter it.
  *
  * <p>Everything else is Streams' built-in behaviour, delegated to {@link LogAndContinueExceptionHandler} and
  * {@link LogAndContinueProcessingExceptionHandler}: the record as it was consumed (raw key and value, headers) goes to
@@ -29,6 +34,13 @@ import org.slf4j.LoggerFactory;
  * producer, so in the same exactly-once transaction as the rest of the task's work; processing goes on with the next
  * record. This class only adds the {@link DeadLetters#REASON} and {@link DeadLetters#STAGE} headers and counts the
  * record.
+ *
+ * <p>An output that cannot be written for good (larger than the broker takes, refused as invalid, not serialisable)
+ * dead-letters the record that caused it and processing goes on, where Streams' default would fail the task, and the
+ * replacement thread would fail on the same record again: one record would stop its partition for everyone. A
+ * changelog write that fails so leaves the store ahead of its changelog until the key is written again; the views are
+ * bounded so that this does not happen (see {@code DeliveryHistory}), and this is the last line of defence. Transient
+ * producer errors are retried, as by default.
  *
  * <p>Not the record's fault, so {@code FAIL}: nothing is dead-lettered, the task fails, the transaction is aborted and
  * the record is read again by the replacement thread (see {@code KafkaStreamsConfig}) from the last commit:
@@ -41,7 +53,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Configure with {@link #config}; one instance serves as both handlers.
  */
-public final class DeadLetterHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
+public final class DeadLetterHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler,
+        ProductionExceptionHandler {
 
     /** Optional config entry: the {@link DeadLetterMetrics} that count dead letters. */
     public static final String METRICS_CONFIG = "delivery.dlq.metrics";
@@ -50,6 +63,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
 
     private final LogAndContinueExceptionHandler deserialization = new LogAndContinueExceptionHandler();
     private final LogAndContinueProcessingExceptionHandler processing = new LogAndContinueProcessingExceptionHandler();
+    private final DefaultProductionExceptionHandler production = new DefaultProductionExceptionHandler();
     private DeadLetterMetrics metrics;
 
     /** The Streams settings that turn on the dead-letter queue to {@code topic} with this handler. */
@@ -58,6 +72,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
                 StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topic,
                 StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class,
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class,
+                StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class,
                 METRICS_CONFIG, metrics);
     }
 
@@ -65,6 +80,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     public void configure(Map<String, ?> configs) {
         deserialization.configure(configs);
         processing.configure(configs);
+        production.configure(configs);
         metrics = (DeadLetterMetrics) configs.get(METRICS_CONFIG);
     }
 
@@ -93,6 +109,42 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
         ProcessingExceptionHandler.Response response = processing.handleError(context, record, exception);
         described(response.deadLetterQueueRecords(), context, DeadLetters.STAGE_PROCESS, exception);
         return response;
+    }
+
+    @Override
+    public ProductionExceptionHandler.Response handleError(ErrorHandlerContext context,
+                                                           ProducerRecord<byte[], byte[]> record, Exception exception) {
+        if (exception instanceof RetriableException) {
+            return ProductionExceptionHandler.Response.retry();
+        }
+        return unwritable(context, record.topic(), exception,
+                () -> production.handleError(context, record, exception).deadLetterQueueRecords());
+    }
+
+    @Override
+    public ProductionExceptionHandler.Response handleSerializationError(ErrorHandlerContext context,
+                                                                        ProducerRecord record, Exception exception,
+                                                                        SerializationExceptionOrigin origin) {
+        return unwritable(context, record.topic(), exception, () -> production
+                .handleSerializationError(context, record, exception, origin).deadLetterQueueRecords());
+    }
+
+    /** An output of the record being processed cannot be written: dead-letter the record and go on, or fail. */
+    private ProductionExceptionHandler.Response unwritable(
+            ErrorHandlerContext context, String outputTopic, Exception exception,
+            Supplier<List<ProducerRecord<byte[], byte[]>>> streamsDeadLetters) {
+        String notTheRecordsFault = notTheRecordsFault(exception, false);
+        if (notTheRecordsFault != null) {
+            logFailure(context, notTheRecordsFault, exception);
+            return ProductionExceptionHandler.Response.fail();
+        }
+        // Streams' default builds the dead letter from the record being processed (as consumed), not from the output
+        // that failed (which may be too large for any topic), and fails; here processing resumes
+        List<ProducerRecord<byte[], byte[]>> deadLetters = streamsDeadLetters.get();
+        described(deadLetters, context, DeadLetters.STAGE_PRODUCE, exception);
+        log.error("Could not write to {} while handling {}-{}@{}: the record is dead-lettered, processing goes on",
+                outputTopic, context.topic(), context.partition(), context.offset(), exception);
+        return ProductionExceptionHandler.Response.resume(deadLetters);
     }
 
     private void described(List<ProducerRecord<byte[], byte[]>> deadLetters, ErrorHandlerContext context,

@@ -29,7 +29,10 @@ public final class DeadLetters {
 
     /** Exception class and message, with its causes', e.g. {@code ...SerializationException: ...; caused by ...}. */
     public static final String REASON = "dlq.reason";
-    /** What failed: {@value #STAGE_DECODE}, {@value #STAGE_PROCESS} or {@value #STAGE_GAP_TIMEOUT}. */
+    /**
+     * What failed: {@value #STAGE_DECODE}, {@value #STAGE_PROCESS}, {@value #STAGE_PRODUCE} (an output of the record
+     * could not be written) or {@value #STAGE_GAP_TIMEOUT}.
+     */
     public static final String STAGE = "dlq.stage";
 
     // Kafka Streams' own dead-letter headers (the values of its internal ExceptionHandlerUtils, not public API)
@@ -45,6 +48,7 @@ public final class DeadLetters {
 
     public static final String STAGE_DECODE = "decode";
     public static final String STAGE_PROCESS = "process";
+    public static final String STAGE_PRODUCE = "produce";
     public static final String STAGE_GAP_TIMEOUT = "gap-timeout";
 
     private static final int MAX_REASON_LENGTH = 4000;

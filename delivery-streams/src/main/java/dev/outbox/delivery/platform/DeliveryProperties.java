@@ -23,7 +23,8 @@ public record DeliveryProperties(
         @DefaultValue("100") int maxChanges,
         @DefaultValue View view,
         @DefaultValue Command command,
-        @DefaultValue Query query) {
+        @DefaultValue Query query,
+        @DefaultValue Health health) {
 
     /** Topic names, and how to create them when missing (the broker does not auto-create topics). */
     public record Topics(
@@ -42,6 +43,14 @@ public record DeliveryProperties(
      *                       {@code delivery-history} store, served by {@code GET /deliveries/{id}/history}
      */
     public record View(@DefaultValue("20") int historyEntries) {
+    }
+
+    /**
+     * When health says the projection cannot make progress (DOWN): a stream thread that fails is replaced and goes
+     * on from the last commit, so one failure is a hiccup; {@code stalledAfter} failures within {@code failureWindow}
+     * mean it fails on the same thing again and again.
+     */
+    public record Health(@DefaultValue("60s") Duration failureWindow, @DefaultValue("3") int stalledAfter) {
     }
 
     /** @param retention how long an order event id is remembered for deduplication */

@@ -4,6 +4,7 @@ import dev.outbox.delivery.platform.DeliveryProperties;
 import dev.outbox.delivery.platform.Instance;
 import dev.outbox.serde.SchemaRegistryClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -58,8 +59,9 @@ public class KafkaStreamsConfig {
     }
 
     @Bean
-    KafkaStreamsState kafkaStreamsState() {
-        return new KafkaStreamsState();
+    KafkaStreamsState kafkaStreamsState(DeliveryProperties properties) {
+        return new KafkaStreamsState(Clock.systemUTC(), properties.health().failureWindow(),
+                properties.health().stalledAfter());
     }
 
     @Bean
@@ -96,6 +98,7 @@ public class KafkaStreamsConfig {
             // record's fault (broker, registry, disk), which a fresh thread retrying from the last commit may get past
             factoryBean.setStreamsUncaughtExceptionHandler(e -> {
                 log.error("Kafka Streams thread failed; replacing it (processing resumes from the last commit)", e);
+                state.threadFailed(e);
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             });
             factoryBean.setCloseTimeout(CLOSE_TIMEOUT_SECONDS);

@@ -1,6 +1,7 @@
 package dev.outbox.delivery.projection;
 
 import dev.outbox.delivery.platform.Instance;
+import java.util.Optional;
 import org.apache.kafka.streams.KafkaStreams.State;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -8,7 +9,9 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.stereotype.Component;
 
 /**
- * Health from the Kafka Streams state: UP when RUNNING; OUT_OF_SERVICE while starting or shutting down; DOWN on error.
+ * Health from the Kafka Streams state: UP when RUNNING; OUT_OF_SERVICE while starting or shutting down; DOWN on error,
+ * and DOWN while the projection cannot make progress (its stream threads keep failing, see
+ * {@link KafkaStreamsState#stall()}) whatever the client's state says.
  *
  * <p>REBALANCING counts as UP once the instance has been RUNNING: every instance joining or leaving makes all of
  * them rebalance for a moment, and a health check that flapped to 503 each time would get healthy instances
@@ -40,9 +43,11 @@ public class KafkaStreamsHealthIndicator implements HealthIndicator {
         } else {
             status = Status.OUT_OF_SERVICE; // not started yet, CREATED, PENDING_SHUTDOWN, NOT_RUNNING
         }
-        return Health.status(status)
+        Optional<KafkaStreamsState.Stall> stall = streams.stall();
+        Health.Builder health = Health.status(stall.isPresent() ? Status.DOWN : status)
                 .withDetail("state", state == null ? "NOT_STARTED" : state.name())
-                .withDetail("applicationServer", instance.id())
-                .build();
+                .withDetail("applicationServer", instance.id());
+        stall.ifPresent(s -> health.withDetail("stalled", s.describe()));
+        return health.build();
     }
 }

@@ -10,19 +10,25 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.test.TestRecord;
@@ -50,7 +56,7 @@ class DeadLetterHandlerTest {
         Topology topology = new Topology()
                 .addSource("in", new StringDeserializer(), new Decoder(), "in")
                 .addProcessor("work", Work::new, "in")
-                .addSink("out", "out", new StringSerializer(), new StringSerializer(), "work");
+                .addSink("out", "out", new StringSerializer(), new Encoder(), "work");
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dlq-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -76,6 +82,20 @@ class DeadLetterHandlerTest {
                 throw registryRefuses(401);
             }
             return value;
+        }
+    }
+
+    /** Stands in for a sink's serializer: some outputs cannot be written, and the registry may be down. */
+    static final class Encoder implements Serializer<String> {
+        @Override
+        public byte[] serialize(String topic, String data) {
+            if (data.equals("UNWRITABLE")) {
+                throw new SerializationException("cannot encode", new IllegalArgumentException("not a valid record"));
+            }
+            if (data.equals("ENCODE:REGISTRY-DOWN")) {
+                throw registryDown();
+            }
+            return data.getBytes(StandardCharsets.UTF_8);
         }
     }
 
@@ -180,6 +200,94 @@ class DeadLetterHandlerTest {
         assertThatThrownBy(() -> in.pipeInput(bytes("k"), bytes("fenced"))).isInstanceOf(StreamsException.class)
                 .hasStackTraceContaining("producer fenced");
         assertThat(dlq.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aRecordWhoseOutputCannotBeWrittenIsDeadLetteredAsItCameAndTheNextIsProcessed() {
+        in.pipeInput(bytes("k"), bytes("unwritable"));
+        in.pipeInput(bytes("k"), bytes("ok"));
+
+        assertThat(dlq.readRecordsToList()).singleElement().satisfies(record -> {
+            assertThat(record.value()).isEqualTo(bytes("unwritable"));
+            assertThat(text(record, DeadLetters.STAGE)).isEqualTo(DeadLetters.STAGE_PRODUCE);
+            assertThat(text(record, DeadLetters.REASON)).contains("cannot encode", "not a valid record");
+            assertThat(text(record, DeadLetters.SOURCE_TOPIC)).isEqualTo("in");
+        });
+        assertThat(out.readValuesToList()).containsExactly("OK");
+        assertThat(meters.find(DeadLetterMetrics.DEAD_LETTERS).tag("stage", "produce").counter().count())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void anOutputThatCannotBeEncodedForWantOfTheRegistryFailsTheTask() {
+        assertThatThrownBy(() -> in.pipeInput(bytes("k"), bytes("encode:registry-down")))
+                .isInstanceOf(StreamsException.class)
+                .hasRootCauseInstanceOf(SchemaRegistryUnavailableException.class);
+        assertThat(dlq.isEmpty()).isTrue();
+    }
+
+    @Test
+    void anOutputTooLargeForTheBrokerDeadLettersTheRecordThatCausedItAndProcessingGoesOn() {
+        DeadLetterHandler handler = configuredHandler();
+        ErrorHandlerContext context = new Context("order.events", 2, 41, bytes("order-1"), bytes("the event"));
+        ProducerRecord<byte[], byte[]> tooLarge = new ProducerRecord<>("delivery-streams-deliveries-changelog",
+                bytes("order-1"), new byte[2_000_000]);
+
+        ProductionExceptionHandler.Response response = handler.handleError(context, tooLarge,
+                new RecordTooLargeException("The message is 2000100 bytes when serialized which is larger than 1048576"));
+
+        assertThat(response.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
+        assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(deadLetter -> {
+            assertThat(deadLetter.topic()).isEqualTo("dlq");
+            assertThat(deadLetter.key()).isEqualTo(bytes("order-1"));
+            assertThat(deadLetter.value()).isEqualTo(bytes("the event"));
+            assertThat(new String(deadLetter.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
+                    .contains("RecordTooLargeException", "larger than 1048576");
+            assertThat(new String(deadLetter.headers().lastHeader(DeadLetters.STAGE).value(), StandardCharsets.UTF_8))
+                    .isEqualTo(DeadLetters.STAGE_PRODUCE);
+        });
+    }
+
+    @Test
+    void aTransientProducerErrorIsRetriedNotDeadLettered() {
+        ProductionExceptionHandler.Response response = configuredHandler().handleError(
+                new Context("order.events", 0, 1, bytes("k"), bytes("v")),
+                new ProducerRecord<>("delivery.status", bytes("k"), bytes("v")),
+                new org.apache.kafka.common.errors.TimeoutException("broker slow"));
+
+        assertThat(response.result()).isEqualTo(ProductionExceptionHandler.Result.RETRY);
+        assertThat(response.deadLetterQueueRecords()).isEmpty();
+    }
+
+    private DeadLetterHandler configuredHandler() {
+        DeadLetterHandler handler = new DeadLetterHandler();
+        handler.configure(DeadLetterHandler.config("dlq", new DeadLetterMetrics(meters)));
+        return handler;
+    }
+
+    /** What Streams tells a handler of the record being processed. */
+    private record Context(String topic, int partition, long offset, byte[] sourceRawKey, byte[] sourceRawValue)
+            implements ErrorHandlerContext {
+
+        @Override
+        public org.apache.kafka.common.header.Headers headers() {
+            return new RecordHeaders();
+        }
+
+        @Override
+        public String processorNodeId() {
+            return "deliveries";
+        }
+
+        @Override
+        public TaskId taskId() {
+            return new TaskId(0, partition);
+        }
+
+        @Override
+        public long timestamp() {
+            return 0;
+        }
     }
 
     @Test

@@ -37,7 +37,7 @@ class DeliveryQueriesTest {
         StreamsBuilderFactoryBean factory = mock(StreamsBuilderFactoryBean.class);
         when(factory.getKafkaStreams()).thenReturn(streams);
         DeliveryProperties properties = new DeliveryProperties(null, null, null, null, 3, 100, null, null,
-                new DeliveryProperties.Query(Duration.ofSeconds(2), Duration.ofSeconds(1), 500, Duration.ofSeconds(1)));
+                new DeliveryProperties.Query(Duration.ofSeconds(2), Duration.ofSeconds(1), 500, Duration.ofSeconds(1)), null);
         queries = new DeliveryQueries(new DeliveryStores(factory, properties), new InstanceClient(self, properties), self,
                 properties, JsonMapper.builder().build());
     }
