@@ -333,16 +333,53 @@ function renderDetail(d) {
     if (k === 'Status') dd.id = 'detail-status';
     dl.append(dt, dd);
   }
-  $('timeline').replaceChildren(...d.history.map((t) => {
+  const entries = d.history.map(timelineEntry);
+  const earlier = (d.historySize || d.history.length) - d.history.length;
+  if (earlier > 0) {
+    // the view carries only the latest entries; the whole history is paged by /deliveries/{id}/history
     const li = document.createElement('li');
-    li.className = t.rejected ? 'rejected' : '';
-    const move = t.from === null ? 'created: ' + LABELS[t.to] : (t.from === t.to ? LABELS[t.to] + ' (unchanged)' : LABELS[t.from] + ' → ' + LABELS[t.to]);
-    li.innerHTML = '<span class="when"></span> <strong></strong> <span class="what"></span>';
-    li.querySelector('.when').textContent = timeOf(t.at);
-    li.querySelector('strong').textContent = (t.rejected ? 'Rejected ' : '') + t.cause;
-    li.querySelector('.what').textContent = '— ' + move + (t.note ? ' (' + t.note + ')' : '');
-    return li;
-  }));
+    li.className = 'earlier';
+    const more = document.createElement('button');
+    more.type = 'button';
+    more.textContent = earlier + ' earlier ' + (earlier === 1 ? 'entry' : 'entries') + ': show';
+    more.addEventListener('click', () => showEarlier(d.orderId, earlier, li));
+    li.append(more);
+    entries.unshift(li);
+  }
+  $('timeline').replaceChildren(...entries);
+}
+
+function timelineEntry(t) {
+  const li = document.createElement('li');
+  li.className = t.rejected ? 'rejected' : '';
+  const move = t.from === null ? 'created: ' + LABELS[t.to] : (t.from === t.to ? LABELS[t.to] + ' (unchanged)' : LABELS[t.from] + ' → ' + LABELS[t.to]);
+  li.innerHTML = '<span class="when"></span> <strong></strong> <span class="what"></span>';
+  li.querySelector('.when').textContent = timeOf(t.at);
+  li.querySelector('strong').textContent = (t.rejected ? 'Rejected ' : '') + t.cause;
+  li.querySelector('.what').textContent = '— ' + move + (t.note ? ' (' + t.note + ')' : '');
+  return li;
+}
+
+/** Replaces the "earlier entries" line with the entries 0 .. count-1 of the whole history. */
+async function showEarlier(orderId, count, placeholder) {
+  const loaded = [];
+  try {
+    for (let from = 0; from !== null && from < count;) {
+      const response = await fetch('/deliveries/' + encodeURIComponent(orderId) + '/history?from=' + from + '&limit=' + Math.min(500, count - from));
+      const body = await readBody(response);
+      if (!response.ok) {
+        placeholder.textContent = problemText(response.status, body);
+        return;
+      }
+      loaded.push(...body.items);
+      from = body.next;
+    }
+  } catch (e) {
+    placeholder.textContent = 'The board\'s server did not answer: ' + e.message;
+    return;
+  }
+  if (selected !== orderId) return;
+  placeholder.replaceWith(...loaded.slice(0, count).map(timelineEntry));
 }
 
 async function act(label, url, body) {
