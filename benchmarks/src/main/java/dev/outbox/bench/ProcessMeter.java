@@ -27,7 +27,8 @@ final class ProcessMeter {
         for (String part : PARTS) {
             Path file = pidDir.resolve(part + ".pid");
             try {
-                long pid = Long.parseLong(Files.readString(file).trim());
+                // the pid is the first line; the process's start instant follows (see the local stack's PidFiles)
+                long pid = Long.parseLong(Files.readString(file).strip().split("\\s+")[0]);
                 if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
                     pids.put(part, pid);
                 }

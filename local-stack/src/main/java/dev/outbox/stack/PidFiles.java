@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -17,8 +18,18 @@ import java.util.stream.Stream;
 /**
  * The pid files under {@code <state>/pids}, one per process the stack spawned ({@code kafka.pid}, {@code delivery-2.pid}):
  * how a second launcher (./stack stop, status, a second start) finds the processes of a stack it did not start.
+ *
+ * <p>A pid file holds the pid on its first line and the process's start instant (epoch milliseconds) on its second:
+ * a pid file left behind by a crashed stack may name a pid that the system has since given to an unrelated process,
+ * and the start instant tells the two apart, so that ./stack stop never kills that process.
  */
 final class PidFiles {
+
+    /**
+     * How far two readings of one process's start instant may differ: Linux gives it in clock ticks after a boot time
+     * in whole seconds, which may be read again (and adjusted with the clock) by the next launcher.
+     */
+    private static final Duration START_TOLERANCE = Duration.ofSeconds(1);
 
     private PidFiles() {
     }
@@ -31,7 +42,18 @@ final class PidFiles {
         return dir(settings).resolve(name + ".pid");
     }
 
-    /** Processes named by pid files whose process still lives, by name; stale pid files are removed. */
+    /** Writes the pid file of a process just spawned. */
+    static void write(Path file, ProcessHandle process) throws IOException {
+        Files.createDirectories(file.getParent());
+        // the pid alone on the first line, as other readers of pid files expect; the start instant where it is known
+        String started = process.info().startInstant().map(instant -> instant.toEpochMilli() + "\n").orElse("");
+        Files.writeString(file, process.pid() + "\n" + started);
+    }
+
+    /**
+     * Processes named by pid files whose process still lives, by name; stale pid files (no such process, or another
+     * process that has been given the pid since) are removed.
+     */
     static Map<String, ProcessHandle> live(StackSettings settings) {
         Map<String, ProcessHandle> alive = new LinkedHashMap<>();
         Path dir = dir(settings);
@@ -43,11 +65,11 @@ final class PidFiles {
                 String name = file.getFileName().toString().replace(".pid", "");
                 Optional<ProcessHandle> handle = Optional.empty();
                 try {
-                    handle = ProcessHandle.of(Long.parseLong(Files.readString(file).trim()));
+                    handle = processNamedBy(file);
                 } catch (NumberFormatException ignored) {
                     // unreadable pid file: treat as stale
                 }
-                if (handle.isPresent() && handle.get().isAlive()) {
+                if (handle.isPresent()) {
                     alive.put(name, handle.get());
                 } else {
                     Files.deleteIfExists(file);
@@ -57,6 +79,30 @@ final class PidFiles {
             throw new StackException("cannot read " + dir + ": " + e.getMessage());
         }
         return alive;
+    }
+
+    /** The live process a pid file names, if it is the process the file was written for. */
+    private static Optional<ProcessHandle> processNamedBy(Path file) throws IOException {
+        String[] fields = Files.readString(file).strip().split("\\s+");
+        if (fields.length > 2) {
+            return Optional.empty(); // not a pid file
+        }
+        Optional<ProcessHandle> handle = ProcessHandle.of(Long.parseLong(fields[0])).filter(ProcessHandle::isAlive);
+        Optional<Instant> started = handle.flatMap(h -> h.info().startInstant());
+        if (started.isEmpty()) {
+            return handle; // gone, or a system that does not tell when a process started: the pid is all there is
+        }
+        if (fields.length == 2) {
+            Instant written = Instant.ofEpochMilli(Long.parseLong(fields[1]));
+            return Duration.between(written, started.get()).abs().compareTo(START_TOLERANCE) <= 0
+                    ? handle : Optional.empty();
+        }
+        // A pid alone is what earlier launchers wrote: still accepted, so that ./stack stop stops a stack one of them
+        // started (treating it as stale would leave that stack running, unseen, on its ports). The file was written
+        // right after its process was spawned, so a process that started after the file was last modified has been
+        // given the pid since.
+        Instant written = Files.getLastModifiedTime(file).toInstant();
+        return started.get().isAfter(written.plus(START_TOLERANCE)) ? Optional.empty() : handle;
     }
 
     /** Refuses to start a second stack on the same state directory while the first one's processes live. */

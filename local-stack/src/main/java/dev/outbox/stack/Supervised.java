@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * A server process of the stack: started with its output in its own log file, its pid written beside it, stopped
- * by its own handle (TERM, then KILL after a grace period).
+ * A server process of the stack: started with its output in its own log file, its pid and start instant written
+ * beside it ({@link PidFiles}), stopped by its own handle (TERM, then KILL after a grace period).
  */
 public final class Supervised {
 
@@ -49,8 +49,7 @@ public final class Supervised {
         builder.environment().putAll(env);
         Process process = builder.start();
         Path pidFile = PidFiles.file(settings, name);
-        Files.createDirectories(pidFile.getParent());
-        Files.writeString(pidFile, Long.toString(process.pid()));
+        PidFiles.write(pidFile, process.toHandle());
         Supervised supervised = new Supervised(name, process, log, pidFile, logStart);
         listener.started(supervised);
         return supervised;

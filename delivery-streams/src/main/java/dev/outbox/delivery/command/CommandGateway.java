@@ -86,10 +86,10 @@ public class CommandGateway implements DisposableBean {
                     .onErrorMap(e -> !(e instanceof ErrorResponseException),
                             e -> Problems.unavailable("The command could not be sent to Kafka: " + e.getMessage(),
                                     Duration.ofSeconds(1)))
-                    // suppressCancel: a retry waiting here under the same command id shares the future
-                    .then(Mono.fromFuture(result, true))
+                    .then(Mono.fromFuture(result))
                     .timeout(timeout, Mono.error(() -> Problems.commandTimeout(orderId, commandId.toString(), timeout)))
-                    .doFinally(signal -> pending.forget(commandId));
+                    // only this request's interest: a retry waiting under the same command id keeps its own
+                    .doFinally(signal -> pending.forget(commandId, result));
         });
     }
 

@@ -55,9 +55,14 @@ final class DecidedCommands {
         this.store = context.getStateStore(storeName);
     }
 
-    /** The command decided under this id within the retention, or null. */
+    /**
+     * The command decided under this id within the retention, or null. Up to {@code now} plus the retention, not
+     * {@code now}: the decision's time is the wall clock of the instance that decided it, which may be ahead of this
+     * one's (the store moves between instances with its task), and a retry here must still find it.
+     */
     Decided find(String commandId, long now) {
-        try (WindowStoreIterator<byte[]> decided = store.fetch(commandId, Math.max(0, now - retentionMs), now)) {
+        try (WindowStoreIterator<byte[]> decided = store.fetch(commandId, Math.max(0, now - retentionMs),
+                now + retentionMs)) {
             return decided.hasNext() ? deserialize(decided.next().value) : null;
         }
     }

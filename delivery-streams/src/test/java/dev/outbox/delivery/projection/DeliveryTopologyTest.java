@@ -480,6 +480,45 @@ class DeliveryTopologyTest {
         }
 
         @Test
+        void aRetryOnAnInstanceWhoseClockIsBehindTheDecidersIsAnsweredWithTheFirstResult() {
+            DeliveryCommand failed = failedAttempt(orderId, "nobody home");
+            topology.advanceWallClock(Duration.ofSeconds(10)); // this instance's clock is 10 s ahead of the next one's
+            topology.orderEvent(placed(orderId));
+            topology.command(assign(orderId, "c-1"));
+            topology.command(pickup(orderId));
+            topology.command(failed);
+            DeliveryCommandResult first = results().get(2);
+
+            // the task moves to an instance whose clock is behind, and the client retries there after a 504
+            try (TopologyHarness behind = topology.anotherInstance()) {
+                behind.restoreStoresFrom(topology);
+                behind.command(failed);
+
+                assertThat(behind.results()).extracting(record -> (DeliveryCommandResult) record.value())
+                        .containsExactly(first);
+                assertThat(behind.events()).isEmpty();
+                assertThat(behind.status()).isEmpty();
+                assertThat(behind.view(orderId).getFailedAttempts()).isEqualTo(1);
+                assertThat(behind.view(orderId).getHistory()).hasSize(4);
+            }
+        }
+
+        @Test
+        void aCommandIdIsForgottenAfterTheRetentionAndDecidedAgain() {
+            topology.orderEvent(placed(orderId));
+            topology.command(assign(orderId, "c-1"));
+            topology.command(pickup(orderId));
+            DeliveryCommand failed = failedAttempt(orderId, "nobody home");
+            topology.command(failed);
+
+            topology.advanceWallClock(topology.settings.commandRetention().plusMinutes(1));
+            topology.command(failed);
+
+            assertThat(topology.view(orderId).getFailedAttempts()).isEqualTo(2);
+            assertThat(topology.count(DeliveryMetrics.COMMANDS_DECIDED, "outcome", "ACCEPTED")).isEqualTo(4);
+        }
+
+        @Test
         void aRejectedCommandReceivedAgainGetsTheSameAnswerEvenIfItWouldPassNow() {
             topology.orderEvent(placed(orderId));
             DeliveryCommand early = pickup(orderId);

@@ -29,7 +29,10 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.test.TestRecord;
 
 /** The real topology in a TopologyTestDriver, with the real serdes over an in-memory registry. */
@@ -38,9 +41,10 @@ final class TopologyHarness implements AutoCloseable {
     static final Instant START = Instant.parse("2025-03-01T12:00:00Z");
     static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
-    final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    final InMemorySchemaRegistry registry;
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final DeliveryTopology.Settings settings;
+    private final Delivery delivery;
     final TopologyTestDriver driver;
     final KafkaAvroSerializer writer;
 
@@ -70,7 +74,18 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     TopologyHarness(DeliveryTopology.Settings settings, Delivery delivery) {
+        this(settings, delivery, new InMemorySchemaRegistry());
+    }
+
+    /** Another instance of the same application: same settings, decider and schema registry, stores of its own. */
+    TopologyHarness anotherInstance() {
+        return new TopologyHarness(settings, delivery, registry);
+    }
+
+    private TopologyHarness(DeliveryTopology.Settings settings, Delivery delivery, InMemorySchemaRegistry registry) {
         this.settings = settings;
+        this.delivery = delivery;
+        this.registry = registry;
         try {
             stateDir = Files.createTempDirectory("delivery-topology-test");
         } catch (java.io.IOException e) {
@@ -167,6 +182,26 @@ final class TopologyHarness implements AutoCloseable {
 
     List<TestRecord<byte[], byte[]>> deadLetters() {
         return deadLetters.readRecordsToList();
+    }
+
+    /**
+     * Fills this driver's stores with what {@code other}'s hold, as the instance a task moves to restores them from
+     * their changelogs: same keys, values and (window stores) timestamps, whatever this instance's clock says.
+     */
+    void restoreStoresFrom(TopologyHarness other) {
+        for (String store : List.of(DeliveryTopology.DELIVERIES_STORE, DeliveryTopology.PENDING_ORDER_EVENTS_STORE,
+                DeliveryTopology.STATUS_INDEX_STORE)) {
+            KeyValueStore<Object, Object> into = driver.getKeyValueStore(store);
+            try (KeyValueIterator<Object, Object> all = other.driver.getKeyValueStore(store).all()) {
+                all.forEachRemaining(entry -> into.put(entry.key, entry.value));
+            }
+        }
+        for (String store : List.of(DeliveryTopology.ORDER_EVENT_IDS_STORE, DeliveryTopology.COMMAND_DECISIONS_STORE)) {
+            WindowStore<Object, Object> into = driver.getWindowStore(store);
+            try (KeyValueIterator<Windowed<Object>, Object> all = other.driver.getWindowStore(store).all()) {
+                all.forEachRemaining(entry -> into.put(entry.key.key(), entry.value, entry.key.window().start()));
+            }
+        }
     }
 
     void advanceWallClock(Duration duration) {
