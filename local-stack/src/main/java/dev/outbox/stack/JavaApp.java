@@ -30,6 +30,7 @@ public final class JavaApp {
         Map<String, String> all = new LinkedHashMap<>();
         all.put("SERVER_ADDRESS", s.host());
         all.put("SERVER_PORT", Integer.toString(port));
+        all.putAll(LogLimits.fromEnvironment().springBoot(Supervised.logOf(s, name)));
         all.putAll(env);
         // Serial GC: on two cores, with heaps this small, it costs the least CPU (no concurrent GC threads, no G1
         // write barriers), and its young pauses stay at a few milliseconds

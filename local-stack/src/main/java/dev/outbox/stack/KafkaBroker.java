@@ -87,7 +87,12 @@ public final class KafkaBroker {
                 # a small machine: fewer threads, fewer context switches (defaults: 3 and 8)
                 num.network.threads=2
                 num.io.threads=4
+                # growth: a topic that is not compacted keeps a week (order.events can be replayed a week back; the
+                # delivery topics are read as they come), in segments of 128 MB or a day, so that expiry frees space
+                # in steps and nothing stays much longer than the week
                 log.retention.hours=168
+                log.segment.bytes=134217728
+                log.roll.hours=24
                 """.formatted(s.host(), s.kafkaBrokerPort(n), s.kafkaControllerPort(n), data, n, quorum, rf, minIsr));
         String classpath = Connect.classpath(s);
         List<String> jvm = List.of("-Xms256m", "-Xmx768m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
@@ -137,18 +142,14 @@ public final class KafkaBroker {
         return id;
     }
 
-    /** A log4j2 configuration writing to standard output, which the launcher sends to the part's log file. */
+    /**
+     * The log4j2 configuration of a Kafka process: its own log file, rolled over by size ({@link LogLimits}), with
+     * Kafka's chattiest loggers at WARN.
+     */
     static Path log4j(StackSettings s, String name) throws IOException {
         Path file = s.stateDir().resolve(name).resolve("log4j2.properties");
         Files.createDirectories(file.getParent());
-        Files.writeString(file, """
-                status = warn
-                appender.out.type = Console
-                appender.out.name = out
-                appender.out.layout.type = PatternLayout
-                appender.out.layout.pattern = [%d] %p %m (%c{1})%n
-                rootLogger.level = INFO
-                rootLogger.appenderRef.out.ref = out
+        Files.writeString(file, LogLimits.fromEnvironment().log4j2(s.logs().resolve(name + ".log")) + """
                 logger.kafka.name = kafka
                 logger.kafka.level = WARN
                 logger.controller.name = org.apache.kafka.controller

@@ -54,14 +54,47 @@ public final class MariaDb {
         List<String> command = new ArrayList<>(List.of(server.toString(), "--no-defaults", "--user=root",
                 "--datadir=" + data, "--socket=" + socket(s), "--port=" + s.mariadbPort(),
                 "--bind-address=" + s.host(), "--pid-file=" + s.stateDir().resolve("mariadb/mariadbd.pid"),
+                // the server's error log (start, stop, warnings: a few lines a day) in the part's log file
+                "--log-error=" + Supervised.logOf(s, "mariadb"),
                 "--log-bin=mysql-bin", "--binlog-format=ROW", "--binlog-row-image=FULL", "--server-id=1",
-                "--expire-logs-days=2", "--skip-name-resolve", "--character-set-server=utf8mb4",
+                // binlog: kept BINLOG_RETENTION (what Debezium needs: the longest Connect outage to resume from its
+                // offset), in files of 128 MB so expiry frees space in steps; uncompressed, because Debezium's
+                // binlog client silently skips MariaDB's compressed row events (orders placed then never arrive)
+                "--binlog-expire-logs-seconds=" + binlogRetention().toSeconds(), "--max-binlog-size=128M",
+                "--log-bin-compress=OFF",
+                "--skip-name-resolve", "--character-set-server=utf8mb4",
                 "--collation-server=utf8mb4_unicode_ci", "--max-connections=300",
-                "--innodb-buffer-pool-size=256M", "--innodb-flush-log-at-trx-commit=1", "--sync-binlog=1"));
+                "--innodb-buffer-pool-size=" + bufferPoolMegabytes() + "M",
+                "--innodb-flush-log-at-trx-commit=1", "--sync-binlog=1"));
         Supervised process = Supervised.start("mariadb", command, Map.of(), s.stateDir(), s, listener);
         process.awaitReady(Duration.ofSeconds(60), () -> Files.exists(socket(s)) && ping(s));
         provision(s);
         return process;
+    }
+
+    /**
+     * How long binlogs are kept ({@code STACK_BINLOG_RETENTION_HOURS}, default 24): Connect may be down this long and
+     * resume from its offset. A connector's first start reads the binlog from its beginning (see the README, "First
+     * start in any order"), so it must come within this time of the database's first order.
+     */
+    static Duration binlogRetention() {
+        return Duration.ofHours(Long.parseLong(StackSettings.value("binlog.retention.hours", "24")));
+    }
+
+    /**
+     * InnoDB's buffer pool ({@code STACK_MARIADB_BUFFER_POOL_MB}): by default a sixteenth of the machine's memory,
+     * from 256 MB to 2 GB. Orders and their lines take about 0.3 KB each, so 1.5 GB (on 24 GB) holds some five
+     * million; a table larger than the pool makes every order's insert a disk read. The pool's pages are touched as
+     * they fill, so the server's RSS grows towards this size and then stays.
+     */
+    static long bufferPoolMegabytes() {
+        String chosen = StackSettings.value("mariadb.buffer.pool.mb", null);
+        if (chosen != null) {
+            return Long.parseLong(chosen);
+        }
+        long machine = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getTotalMemorySize() / (1024 * 1024);
+        return Math.max(256, Math.min(2048, machine / 16 / 128 * 128));
     }
 
     /** Creates the schemas and accounts; idempotent, so it runs on every start and picks up changed passwords. */

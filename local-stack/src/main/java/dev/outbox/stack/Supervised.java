@@ -11,21 +11,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * A server process of the stack: started with its output in its own log file, its pid and start instant written
- * beside it ({@link PidFiles}), stopped by its own handle (TERM, then KILL after a grace period).
+ * A server process of the stack: it writes its own log file, {@code logs/<name>.log}, rolled over by size (see
+ * {@link LogLimits}: each part is configured so); what it prints on its standard output and error, which nothing
+ * rolls over and should be little (the JVM's own words, a crash), goes to {@code logs/<name>.out}. Its pid and start
+ * instant are written beside it ({@link PidFiles}); it is stopped by its own handle (TERM, then KILL after a grace
+ * period).
  */
 public final class Supervised {
 
     private final String name;
     private final Process process;
     private final Path log;
+    private final Path console;
     private final Path pidFile;
     private final long logStart;
 
-    private Supervised(String name, Process process, Path log, Path pidFile, long logStart) {
+    private Supervised(String name, Process process, Path log, Path console, Path pidFile, long logStart) {
         this.name = name;
         this.process = process;
         this.log = log;
+        this.console = console;
         this.pidFile = pidFile;
         this.logStart = logStart;
     }
@@ -40,17 +45,18 @@ public final class Supervised {
     public static Supervised start(String name, List<String> command, Map<String, String> env, Path workDir,
                                    StackSettings settings, Listener listener) throws IOException {
         Files.createDirectories(settings.logs());
-        Path log = settings.logs().resolve(name + ".log");
+        Path log = logOf(settings, name);
+        Path console = settings.logs().resolve(name + ".out");
         long logStart = Files.exists(log) ? Files.size(log) : 0;
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile()));
         builder.environment().putAll(env);
         Process process = builder.start();
         Path pidFile = PidFiles.file(settings, name);
         PidFiles.write(pidFile, process.toHandle());
-        Supervised supervised = new Supervised(name, process, log, pidFile, logStart);
+        Supervised supervised = new Supervised(name, process, log, console, pidFile, logStart);
         listener.started(supervised);
         return supervised;
     }
@@ -73,6 +79,11 @@ public final class Supervised {
         return name;
     }
 
+    /** The log file the process named {@code name} writes itself. */
+    static Path logOf(StackSettings settings, String name) {
+        return settings.logs().resolve(name + ".log");
+    }
+
     public Path log() {
         return log;
     }
@@ -80,11 +91,13 @@ public final class Supervised {
     /** Whether this run of the process (not an earlier one appending to the same log) has logged {@code text}. */
     public boolean logged(String text) {
         try (var file = new java.io.RandomAccessFile(log.toFile(), "r")) {
-            if (file.length() <= logStart) {
+            // a log that was rolled over since the start is a new file: all of it is this run's
+            long from = file.length() < logStart ? 0 : logStart;
+            if (file.length() <= from) {
                 return false;
             }
-            file.seek(logStart);
-            byte[] bytes = new byte[(int) (file.length() - logStart)];
+            file.seek(from);
+            byte[] bytes = new byte[(int) (file.length() - from)];
             file.readFully(bytes);
             return new String(bytes, java.nio.charset.StandardCharsets.UTF_8).contains(text);
         } catch (IOException e) {
@@ -106,7 +119,7 @@ public final class Supervised {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new StackException(name + " exited with code " + process.exitValue()
-                        + " before it was ready; see " + log + "\n" + tail(log, 25));
+                        + " before it was ready; see " + log + "\n" + tails());
             }
             try {
                 if (ready.getAsBoolean()) {
@@ -119,7 +132,7 @@ public final class Supervised {
             }
         }
         throw new StackException(name + " was not ready within " + timeout.toSeconds() + " s; see " + log + "\n"
-                + tail(log, 25));
+                + tails());
     }
 
     /**
@@ -163,6 +176,19 @@ public final class Supervised {
                 // nothing more can be done to a process that survives SIGKILL
             }
         }
+    }
+
+    /** The last lines of the log, and of the standard output when there is any (a JVM that failed to start). */
+    private String tails() {
+        String tails = tail(log, 25);
+        try {
+            if (Files.exists(console) && Files.size(console) > 0) {
+                tails += "\n  " + console + ":\n" + tail(console, 10);
+            }
+        } catch (IOException ignored) {
+            // the log's tail is what there is
+        }
+        return tails;
     }
 
     static String tail(Path file, int lines) {
