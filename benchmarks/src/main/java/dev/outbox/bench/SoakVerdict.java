@@ -43,7 +43,7 @@ record SoakVerdict(boolean flat, boolean throughputFlat, boolean latencyFlat, bo
         double after = last.orders().acceptedPerSecond();
         boolean throughput = after >= (1 - TOLERANCE) * before;
         findings.add(String.format("throughput: %s -> %s accepted/s (%s), %s", Report.num(before), Report.num(after),
-                change(before, after), throughput ? "within 10 %" : "down by more than 10 %"));
+                change(before, after), throughput ? "not down by more than 10 %" : "down by more than 10 %"));
 
         boolean latency = latency("POST p99", first, last, SoakInterval.Orders::post, findings)
                 & latency("accepted -> visible p99", first, last, SoakInterval.Orders::visible, findings);
@@ -59,7 +59,7 @@ record SoakVerdict(boolean flat, boolean throughputFlat, boolean latencyFlat, bo
             boolean flat = to <= (1 + TOLERANCE) * from;
             rss &= flat;
             findings.add(String.format("RSS of %s: %s -> %s MiB (%s) from the end of interval %d, %s", process,
-                    Report.num(from), Report.num(to), change(from, to), base.index(), flat ? "flat" : "up by more than 10 %"));
+                    Report.num(from), Report.num(to), change(from, to), base.index(), flat ? "not up by more than 10 %" : "up by more than 10 %"));
         }
         Double dbFrom = base.rssMiB().get("mariadb");
         Double dbTo = last.rssMiB().get("mariadb");
@@ -97,7 +97,7 @@ record SoakVerdict(boolean flat, boolean throughputFlat, boolean latencyFlat, bo
         }
         boolean flat = to.p99() <= (1 + TOLERANCE) * from.p99();
         findings.add(String.format("%s: %s -> %s ms (%s), %s", what, Report.num(from.p99()), Report.num(to.p99()),
-                change(from.p99(), to.p99()), flat ? "within 10 %" : "up by more than 10 %"));
+                change(from.p99(), to.p99()), flat ? "not up by more than 10 %" : "up by more than 10 %"));
         return flat;
     }
 
