@@ -50,6 +50,7 @@ record SoakVerdict(boolean flat, boolean throughputFlat, boolean latencyFlat, bo
 
         SoakInterval base = intervals.get(Math.min(1, intervals.size() - 1));
         boolean rss = true;
+        int compared = 0;
         for (String process : JVMS) {
             Double from = base.rssMiB().get(process);
             Double to = last.rssMiB().get(process);
@@ -58,8 +59,13 @@ record SoakVerdict(boolean flat, boolean throughputFlat, boolean latencyFlat, bo
             }
             boolean flat = to <= (1 + TOLERANCE) * from;
             rss &= flat;
+            compared++;
             findings.add(String.format("RSS of %s: %s -> %s MiB (%s) from the end of interval %d, %s", process,
                     Report.num(from), Report.num(to), change(from, to), base.index(), flat ? "not up by more than 10 %" : "up by more than 10 %"));
+        }
+        if (compared == 0) {
+            rss = false; // unknown is not flat
+            findings.add("RSS: no JVM of the stack was metered (no pid files: not a local stack?)");
         }
         Double dbFrom = base.rssMiB().get("mariadb");
         Double dbTo = last.rssMiB().get("mariadb");

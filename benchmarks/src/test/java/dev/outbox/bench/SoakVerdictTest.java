@@ -64,6 +64,17 @@ class SoakVerdictTest {
     }
 
     @Test
+    void withoutTheStacksProcessesRssIsUnknownNotFlat() {
+        SoakInterval remote = interval(1, 450, 12, 30, 400);
+        remote.rssMiB().clear();
+
+        SoakVerdict v = SoakVerdict.of(List.of(remote, remote));
+
+        assertThat(v.rssFlat()).isFalse();
+        assertThat(v.findings()).anyMatch(f -> f.startsWith("RSS: no JVM of the stack was metered"));
+    }
+
+    @Test
     void aRunWithNoIntervalIsNotFlat() {
         assertThat(SoakVerdict.of(List.of()).flat()).isFalse();
     }
