@@ -62,18 +62,7 @@ record BenchmarkOptions(
             "bootstrap", "jdbc", "db-user", "db-password", "pids");
 
     static BenchmarkOptions parse(String[] args, StackSettings stack) {
-        Map<String, String> given = new HashMap<>();
-        for (String arg : args) {
-            if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-            }
-            int eq = arg.indexOf('=');
-            String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
-            if (!KNOWN.contains(name)) {
-                throw new IllegalArgumentException("unknown option --" + name);
-            }
-            given.put(name, eq < 0 ? "true" : arg.substring(eq + 1));
-        }
+        Map<String, String> given = arguments(args, KNOWN);
         List<Double> rates = Arrays.stream(given.getOrDefault("rates", "100,250,500,750,1000,1500").split(","))
                 .map(String::trim).map(Double::parseDouble).sorted().toList();
         if (rates.isEmpty() || rates.get(0) <= 0) {
@@ -102,7 +91,29 @@ record BenchmarkOptions(
                 "order.events", "delivery.status", "delivery-streams");
     }
 
-    /** "20s", "500ms", "2m" or plain seconds. */
+    /** {@code --name=value} arguments by name ({@code --name} alone is "true"); any name not in {@code known} is refused. */
+    static Map<String, String> arguments(String[] args, Set<String> known) {
+        Map<String, String> given = new HashMap<>();
+        for (String arg : args) {
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+            }
+            int eq = arg.indexOf('=');
+            String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+            if (!known.contains(name)) {
+                throw new IllegalArgumentException("unknown option --" + name);
+            }
+            given.put(name, eq < 0 ? "true" : arg.substring(eq + 1));
+        }
+        return given;
+    }
+
+    /** At {@code rate} orders/s, every how many-th order is followed through GET /deliveries/{id} (0: none). */
+    long viewSampleEvery(double rate) {
+        return viewSamplesPerSecond <= 0 ? 0 : Math.max(1, Math.round(rate / viewSamplesPerSecond));
+    }
+
+    /** "20s", "500ms", "2m", "1h" or plain seconds. */
     static Duration duration(String text) {
         String t = text.trim();
         if (t.endsWith("ms")) {
@@ -113,6 +124,9 @@ record BenchmarkOptions(
         }
         if (t.endsWith("m")) {
             return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
+        }
+        if (t.endsWith("h")) {
+            return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
         }
         return Duration.ofMillis((long) (Double.parseDouble(t) * 1000));
     }

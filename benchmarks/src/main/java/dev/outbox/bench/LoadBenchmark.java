@@ -81,8 +81,8 @@ public final class LoadBenchmark {
 
     /** Runs the whole benchmark and returns the path of the JSON results. */
     Path run(String arguments) throws Exception {
-        requireUp(options.orderApiUrl() + "/actuator/health", "order-api");
-        requireUp(options.deliveryUrl() + "/actuator/health", "delivery-streams");
+        http.requireUp(options.orderApiUrl() + "/actuator/health", "order-api");
+        http.requireUp(options.deliveryUrl() + "/actuator/health", "delivery-streams");
         String startedAt = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         System.out.printf("Benchmark against %s and %s; metering %s%n", options.orderApiUrl(), options.deliveryUrl(),
                 meter.pids().keySet());
@@ -190,8 +190,7 @@ public final class LoadBenchmark {
         String name = kind + " " + fmt(rate) + "/s";
         StepStats warmup = new StepStats(name + " (warm-up)", rate);
         StepStats stats = new StepStats(name, rate);
-        long sampleEvery = options.viewSamplesPerSecond() <= 0 ? 0
-                : Math.max(1, Math.round(rate / options.viewSamplesPerSecond()));
+        long sampleEvery = options.viewSampleEvery(rate);
         System.out.printf("%n[%s] warm-up %d s, then %d s measured%n", name, options.warmup().toSeconds(), measure.toSeconds());
         current = warmup;
         load.run(rate, options.warmup(), warmup, sampleEvery);
@@ -281,18 +280,6 @@ public final class LoadBenchmark {
         System.out.printf("  %-28s sent %6d  201 %6d  503 %5d  errors %4d  in flight %4d  awaiting status %5d  lag %5d%n",
                 s.name, s.sent.get(), s.accepted.sum(), s.refused.sum(), s.errors(), load.inFlight(),
                 watch.outstanding(s), lag);
-    }
-
-    private void requireUp(String url, String part) {
-        LoadClient.Answer r;
-        try {
-            r = http.get(url).get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException(part + " is not reachable at " + url + " (start the stack: ./stack start --detach): " + e);
-        }
-        if (r.status() != 200) {
-            throw new IllegalStateException(part + " is not healthy: " + url + " answered " + r.status());
-        }
     }
 
     static double round(double v) {

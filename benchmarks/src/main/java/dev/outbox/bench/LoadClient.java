@@ -11,6 +11,7 @@ import reactor.netty.resources.LoopResources;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The benchmark's HTTP client: Reactor Netty on its own two event-loop threads, keep-alive connections from a pool
@@ -44,6 +45,19 @@ public final class LoadClient implements AutoCloseable {
         return http.get().uri(url)
                 .responseSingle((response, body) -> body.then(Mono.just(new Answer(response.status().code(), null))))
                 .toFuture();
+    }
+
+    /** Throws {@link IllegalStateException} unless {@code url} (a health endpoint of {@code part}) answers 200. */
+    public void requireUp(String url, String part) {
+        Answer r;
+        try {
+            r = get(url).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(part + " is not reachable at " + url + " (start the stack: ./stack start --detach): " + e);
+        }
+        if (r.status() != 200) {
+            throw new IllegalStateException(part + " is not healthy: " + url + " answered " + r.status());
+        }
     }
 
     @Override

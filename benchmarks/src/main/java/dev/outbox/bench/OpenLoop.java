@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,6 +39,15 @@ final class OpenLoop {
      * {@code viewSampleEvery}-th order is also followed through GET /deliveries/{id} (0: none).
      */
     void run(double rate, Duration duration, StepStats stats, long viewSampleEvery) {
+        run(rate, duration, stats, viewSampleEvery, orderId -> null);
+    }
+
+    /**
+     * As {@link #run(double, Duration, StepStats, long)}; {@code onStatus} gives, for each accepted order, what to do
+     * once it is on delivery.status (null: nothing), run on the watch's consumer thread (or on the HTTP thread that
+     * read the 201, when the record came first): it must only start asynchronous work.
+     */
+    void run(double rate, Duration duration, StepStats stats, long viewSampleEvery, Function<String, Runnable> onStatus) {
         long period = (long) (1e9 / rate);
         long start = System.nanoTime();
         long end = start + duration.toNanos();
@@ -52,7 +62,7 @@ final class OpenLoop {
             }
             stats.senderLateness.recordNanos(System.nanoTime() - due);
             long n = stats.sent.incrementAndGet();
-            send(due, stats, viewSampleEvery > 0 && n % viewSampleEvery == 0);
+            send(due, stats, viewSampleEvery > 0 && n % viewSampleEvery == 0, onStatus);
         }
     }
 
@@ -69,7 +79,7 @@ final class OpenLoop {
         return inFlight.size();
     }
 
-    private void send(long due, StepStats stats, boolean probeView) {
+    private void send(long due, StepStats stats, boolean probeView, Function<String, Runnable> onStatus) {
         String body = """
                 {"customerId":"bench-%d","lines":[{"sku":"BENCH-1","quantity":1}],\
                 "deliveryAddress":{"recipient":"Load Test","street":"1 Benchmark Way","city":"London",\
@@ -91,7 +101,7 @@ final class OpenLoop {
                 if (id.find()) {
                     stats.accepted.increment();
                     stats.acceptedLatency.recordNanos(now - due);
-                    watch.accepted(id.group(1), now, stats, probeView);
+                    watch.accepted(id.group(1), now, stats, probeView, onStatus.apply(id.group(1)));
                     return;
                 }
             } else if (status == 503) {

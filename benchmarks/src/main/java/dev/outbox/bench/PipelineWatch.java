@@ -36,9 +36,29 @@ import java.util.stream.Collectors;
  */
 final class PipelineWatch implements AutoCloseable {
 
-    /** An accepted order the watch waits for. */
-    record Pending(long acceptedNanos, StepStats step) {
+    /** An accepted order the watch waits for, and what to do once it is on delivery.status (null: nothing). */
+    record Pending(long acceptedNanos, StepStats step, Runnable onStatus) {
+
+        /** Records the order's arrival at {@code nanos}; runs its follow-up, which must not hold up the consumer. */
+        void reached(long nanos) {
+            step.statusLatency.recordNanos(nanos - acceptedNanos);
+            if (onStatus != null) {
+                try {
+                    onStatus.run();
+                } catch (RuntimeException e) {
+                    // the rest of the poll's records must still be counted
+                    System.err.println("status watch: follow-up failed: " + e);
+                }
+            }
+        }
     }
+
+    /**
+     * How long a status record of an order not (yet) awaited is kept: far longer than a 201 can take to be read
+     * after its record arrived, short enough that the records of orders placed long ago (the soak's delivery
+     * commands put three more per order on the topic) or by other clients do not pile up.
+     */
+    private static final long EARLY_ARRIVAL_TTL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final Map<String, Pending> awaitingStatus = new ConcurrentHashMap<>();
     /** Status records that arrived before the client had read the 201 (a race the pipeline can win). */
@@ -85,11 +105,16 @@ final class PipelineWatch implements AutoCloseable {
 
     /** Called when an order is accepted (201): from now on its status record and (if sampled) its view are awaited. */
     void accepted(String orderId, long acceptedNanos, StepStats step, boolean probeView) {
-        Pending pending = new Pending(acceptedNanos, step);
+        accepted(orderId, acceptedNanos, step, probeView, null);
+    }
+
+    /** As {@link #accepted(String, long, StepStats, boolean)}, and runs {@code onStatus} once the order is on the topic. */
+    void accepted(String orderId, long acceptedNanos, StepStats step, boolean probeView, Runnable onStatus) {
+        Pending pending = new Pending(acceptedNanos, step, onStatus);
         awaitingStatus.put(orderId, pending);
         Long early = earlyArrivals.remove(orderId);
         if (early != null && awaitingStatus.remove(orderId, pending)) {
-            step.statusLatency.recordNanos(early - acceptedNanos);
+            pending.reached(early);
         }
         if (probeView) {
             step.viewProbesStarted.incrementAndGet();
@@ -98,6 +123,7 @@ final class PipelineWatch implements AutoCloseable {
     }
 
     private void consume() {
+        long pruned = System.nanoTime();
         while (running.get()) {
             try {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
@@ -111,10 +137,12 @@ final class PipelineWatch implements AutoCloseable {
                         }
                         earlyArrivals.remove(record.key());
                     }
-                    pending.step().statusLatency.recordNanos(now - pending.acceptedNanos());
+                    pending.reached(now);
                 }
-                if (earlyArrivals.size() > 100_000) {
-                    earlyArrivals.clear(); // records of orders this run did not place (another client)
+                long polled = System.nanoTime();
+                if (polled - pruned > TimeUnit.SECONDS.toNanos(10)) {
+                    earlyArrivals.values().removeIf(arrived -> polled - arrived > EARLY_ARRIVAL_TTL_NANOS);
+                    pruned = polled;
                 }
             } catch (org.apache.kafka.common.errors.WakeupException e) {
                 return;

@@ -172,11 +172,11 @@ final class Report {
         Files.writeString(readme, text.substring(0, begin) + section + text.substring(end + README_END.length()));
     }
 
-    private static String p(Latency.Percentiles p, Function<Latency.Percentiles, Double> value) {
+    static String p(Latency.Percentiles p, Function<Latency.Percentiles, Double> value) {
         return p == null ? "-" : num(value.apply(p));
     }
 
-    private static String num(Double v) {
+    static String num(Double v) {
         if (v == null || v.isNaN()) {
             return "-";
         }

@@ -31,11 +31,7 @@ final class ResultsPlot {
         latency.addSeries(series("accepted -> view p99", steps, s -> s.acceptedToView(), Latency.Percentiles::p99));
         latency.addSeries(series("accepted -> delivery.status p99", steps, s -> s.acceptedToStatusTopic(), Latency.Percentiles::p99));
         latency.addSeries(series("POST /orders p99", steps, s -> s.post(), Latency.Percentiles::p99));
-        LogAxis ms = new LogAxis("latency (ms, log)");
-        ms.setSmallestValue(0.5);
-        ms.setTickUnit(new NumberTickUnit(1)); // one tick per power of ten: 1, 10, 100, 1000 ms
-        ms.setNumberFormatOverride(new DecimalFormat("#,##0.#"));
-        XYPlot top = new XYPlot(latency, null, ms, new XYLineAndShapeRenderer(true, true));
+        XYPlot top = new XYPlot(latency, null, latencyAxis(), new XYLineAndShapeRenderer(true, true));
 
         XYSeriesCollection cpu = new XYSeriesCollection();
         for (String process : r.pids().keySet().stream().filter(n -> !n.equals(ProcessMeter.LOAD_GENERATOR)).toList()) {
@@ -56,15 +52,28 @@ final class ResultsPlot {
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(new NumberAxis("offered rate (orders/s)"));
         plot.add(top, 3);
         plot.add(bottom, 2);
-        for (XYPlot p : List.of(top, bottom)) {
+        save(plot, "Order pipeline under load, " + r.machine().cores() + " cores, " + r.startedAt(), png, 700);
+    }
+
+    /** The latency axis of the project's plots: milliseconds on a log scale, a tick per power of ten. */
+    static LogAxis latencyAxis() {
+        LogAxis ms = new LogAxis("latency (ms, log)");
+        ms.setSmallestValue(0.5);
+        ms.setTickUnit(new NumberTickUnit(1)); // one tick per power of ten: 1, 10, 100, 1000 ms
+        ms.setNumberFormatOverride(new DecimalFormat("#,##0.#"));
+        return ms;
+    }
+
+    /** Writes {@code plot} as a 1000 px wide PNG in the project's style: white, light grey grid lines, a legend. */
+    static void save(CombinedDomainXYPlot plot, String title, Path png, int height) throws IOException {
+        for (XYPlot p : plot.getSubplots()) {
             p.setBackgroundPaint(Color.WHITE);
             p.setRangeGridlinePaint(Color.LIGHT_GRAY);
             p.setDomainGridlinePaint(Color.LIGHT_GRAY);
         }
-        JFreeChart chart = new JFreeChart("Order pipeline under load, " + r.machine().cores() + " cores, " + r.startedAt(),
-                JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
-        ChartUtils.saveChartAsPNG(png.toFile(), chart, 1000, 700);
+        ChartUtils.saveChartAsPNG(png.toFile(), chart, 1000, height);
     }
 
     private static XYSeries series(String name, List<Results.Step> steps, Function<Results.Step, Latency.Percentiles> of,

@@ -1,5 +1,6 @@
 package dev.outbox.bench.faults;
 
+import dev.outbox.bench.DeliveryCommands;
 import dev.outbox.bench.LoadClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,8 +35,8 @@ import java.util.regex.Pattern;
  * and, from a {@code read_committed} consumer of {@code delivery.status}, when each order reached the end of the
  * pipeline, so the checks afterwards can count what was lost, late or wrong.
  *
- * <p>A little over the usual size: the placing, the courier flow with its retries and the status consumer share the
- * records they fill, and the rules of what counts as one attempt live with them.
+ * <p>A little over the usual size: the placing, the courier flows (sent by {@link DeliveryCommands}) and the status
+ * consumer share the records they fill, and the rules of what counts as one attempt live with them.
  */
 final class Traffic implements AutoCloseable {
 
@@ -71,8 +72,8 @@ final class Traffic implements AutoCloseable {
 
     private final LoadClient http;
     private final String ordersUrl;
-    private final String deliveryUrl;
     private final int commandEvery;
+    private final DeliveryCommands commands;
     /** Order id → nanoTime of its first record on delivery.status. */
     final Map<String, Long> reachedStatusTopic = new ConcurrentHashMap<>();
     /** Order id → the status its accepted commands imply. */
@@ -92,8 +93,8 @@ final class Traffic implements AutoCloseable {
             int commandEvery) {
         this.http = http;
         this.ordersUrl = orderApiUrl + "/orders";
-        this.deliveryUrl = deliveryUrl;
         this.commandEvery = commandEvery;
+        this.commands = new DeliveryCommands(http, deliveryUrl, "faults", "Fault Test", timer);
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString(),
@@ -170,31 +171,36 @@ final class Traffic implements AutoCloseable {
         });
     }
 
-    /** Courier, pickup, delivery: each retried with its own Idempotency-Key until accepted. */
+    /** Once the order is on delivery.status: courier, pickup, delivery ({@link DeliveryCommands}), counted into the phase. */
     private void startFlow(Phase phase, String orderId) {
         flowsRunning.incrementAndGet();
         long deadline = System.nanoTime() + COMMAND_PATIENCE.toNanos();
-        String base = deliveryUrl + "/deliveries/" + orderId;
         whenVisible(orderId, deadline)
-                .thenCompose(v -> command(phase, base + "/courier", "{\"courierId\":\"courier-7\"}", orderId + "/courier", deadline))
-                .thenCompose(ok -> step(ok, orderId, "COURIER_ASSIGNED", () -> command(phase, base + "/pickup", "{}", orderId + "/pickup", deadline)))
-                .thenCompose(ok -> step(ok, orderId, "IN_TRANSIT", () -> command(phase, base + "/delivery", "{\"receivedBy\":\"Fault Test\"}", orderId + "/delivery", deadline)))
-                .thenCompose(ok -> step(ok, orderId, "DELIVERED", () -> CompletableFuture.completedFuture(true)))
-                .whenComplete((ok, error) -> {
-                    if (error != null) {
+                .thenCompose(v -> commands.takeThrough(orderId, deadline, new DeliveryCommands.Listener() {
+                    @Override
+                    public void answered(DeliveryCommands.Step step, int status) {
+                        if (status == 202) {
+                            phase.commandsAccepted.increment();
+                        } else if (status == 409) {
+                            phase.commandsRejected.increment();
+                        } else if (status == 504) {
+                            phase.commandTimeouts.increment(); // undecided yet: the same key learns the outcome
+                        } else if (status >= 500 && status != 503) {
+                            phase.commandServerErrors.increment();
+                        }
+                    }
+
+                    @Override
+                    public void accepted(String id, DeliveryCommands.Step step, long nanos) {
+                        expectedStatus.put(id, step.statusAfter);
+                    }
+                }))
+                .whenComplete((allAccepted, error) -> {
+                    if (error != null || !allAccepted) {
                         phase.flowsIncomplete.increment();
                     }
                     flowsRunning.decrementAndGet();
                 });
-    }
-
-    private CompletableFuture<Boolean> step(boolean previousAccepted, String orderId, String statusAfter,
-                                            java.util.function.Supplier<CompletableFuture<Boolean>> next) {
-        if (!previousAccepted) {
-            return CompletableFuture.failedFuture(new IllegalStateException("a command of " + orderId + " gave up"));
-        }
-        expectedStatus.put(orderId, statusAfter);
-        return next.get();
     }
 
     private CompletableFuture<Void> whenVisible(String orderId, long deadline) {
@@ -213,39 +219,6 @@ final class Traffic implements AutoCloseable {
         };
         check.run();
         return visible;
-    }
-
-    /** True once the command is accepted (202); false when rejected or out of patience. */
-    private CompletableFuture<Boolean> command(Phase phase, String url, String body, String key, long deadline) {
-        return http.post(url, body, Map.of("Idempotency-Key", "faults/" + key))
-                .handle((answer, error) -> error != null ? 0 : answer.status())
-                .thenCompose(status -> {
-                    if (status == 202) {
-                        phase.commandsAccepted.increment();
-                        return CompletableFuture.completedFuture(true);
-                    }
-                    if (status == 409) {
-                        phase.commandsRejected.increment();
-                        return CompletableFuture.completedFuture(false);
-                    }
-                    if (status == 504) {
-                        phase.commandTimeouts.increment(); // undecided yet: the same key learns the outcome
-                    } else if (status >= 500 && status != 503) {
-                        phase.commandServerErrors.increment();
-                    }
-                    if (System.nanoTime() > deadline) {
-                        return CompletableFuture.completedFuture(false);
-                    }
-                    CompletableFuture<Boolean> retried = new CompletableFuture<>();
-                    timer.schedule(() -> command(phase, url, body, key, deadline).whenComplete((ok, e) -> {
-                        if (e != null) {
-                            retried.completeExceptionally(e);
-                        } else {
-                            retried.complete(ok);
-                        }
-                    }), 250, TimeUnit.MILLISECONDS);
-                    return retried;
-                });
     }
 
     /** Waits until every request has answered and every command flow has ended; false on timeout. */
