@@ -51,7 +51,8 @@ public final class Connect {
         Path config = dir.resolve("connect-distributed.properties");
         Files.writeString(config, workerConfig(s));
         List<String> jvm = List.of("-Xms128m", "-Xmx512m", "-XX:+UseG1GC", "-Djava.awt.headless=true",
-                "-Dlog4j2.configurationFile=" + KafkaBroker.log4j(s, "connect"));
+                "-Dlog4j2.configurationFile=" + KafkaBroker.log4j(s, "connect"),
+                "-Djava.util.logging.manager=org.apache.logging.log4j.jul.LogManager");
         Supervised worker = Supervised.start("connect", Supervised.java(jvm, classpath(s),
                 "org.apache.kafka.connect.cli.ConnectDistributed", config.toString()), environment(s), dir, s, listener);
         worker.awaitReady(Duration.ofSeconds(90), () -> Http.ok(s.connectUrl() + "/health"));
