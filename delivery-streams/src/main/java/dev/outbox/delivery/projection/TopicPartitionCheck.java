@@ -222,8 +222,8 @@ public class TopicPartitionCheck implements SmartLifecycle {
                 }
             }
             String refusal = mismatches.isEmpty() ? null : "Refusing to start: " + String.join("; ", mismatches)
-                    + ". delivery-streams never changes the partition count of a topic it reads: more partitions"
-                    + " would send the later records of existing orders to partitions that hold no state for them. "
+                    + ". delivery-streams never changes the partition count of a topic it reads: another count"
+                    + " sends the later records of existing orders to partitions that hold no state for them. "
                     + action(topics, expected, found);
             return new Verdict(List.copyOf(missing), refusal, List.copyOf(warnings));
         }
