@@ -52,6 +52,7 @@ import org.springframework.stereotype.Component;
 public class TopicPartitionCheck implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(TopicPartitionCheck.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final Map<String, Object> adminConfig;
     private final Duration timeout;
@@ -86,8 +87,12 @@ public class TopicPartitionCheck implements SmartLifecycle {
 
     @Override
     public void start() {
-        try (Admin admin = Admin.create(adminConfig)) {
+        Admin admin = Admin.create(adminConfig);
+        try {
             check(admin);
+        } finally {
+            // bounded: after a timeout the calls still pending would otherwise hold close() for their own timeout
+            admin.close(CLOSE_TIMEOUT);
         }
         running = true;
     }
