@@ -360,7 +360,7 @@ public final class Stack implements AutoCloseable {
     }
 
     private Supervised startDelivery(Supervised.Listener listener) throws IOException {
-        return startDeliveryInstance("delivery", settings.deliveryPort(), listener);
+        return startDeliveryInstance("delivery", settings.deliveryPort(), Map.of(), listener);
     }
 
     /**
@@ -368,12 +368,22 @@ public final class Stack implements AutoCloseable {
      * the stack stops it on close unless the caller stops it first.
      */
     public Supervised startExtraDeliveryInstance(String name, int port) throws IOException {
-        return startDeliveryInstance(name, port, process -> register(process, () -> extras.add(process)));
+        return startExtraDeliveryInstance(name, port, Map.of());
     }
 
-    private Supervised startDeliveryInstance(String name, int port, Supervised.Listener listener) throws IOException {
-        return JavaApp.start(settings, name, "delivery-streams", port,
-                AppEnvironments.delivery(settings, registryAccounts, name), List.of(), listener);
+    /**
+     * Another delivery-streams instance with settings of its own on top of the stack's ({@code env}, Spring's relaxed
+     * binding: e.g. another application id and topics, so that it shares nothing with the stack's instance).
+     */
+    public Supervised startExtraDeliveryInstance(String name, int port, Map<String, String> env) throws IOException {
+        return startDeliveryInstance(name, port, env, process -> register(process, () -> extras.add(process)));
+    }
+
+    private Supervised startDeliveryInstance(String name, int port, Map<String, String> env,
+                                             Supervised.Listener listener) throws IOException {
+        Map<String, String> all = new LinkedHashMap<>(AppEnvironments.delivery(settings, registryAccounts, name));
+        all.putAll(env);
+        return JavaApp.start(settings, name, "delivery-streams", port, all, List.of(), listener);
     }
 
     /** Stops one part (for restart and failover tests); {@link #restart(Part)} starts it again. */

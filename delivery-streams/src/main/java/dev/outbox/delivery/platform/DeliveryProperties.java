@@ -26,7 +26,13 @@ public record DeliveryProperties(
         @DefaultValue Query query,
         @DefaultValue Health health) {
 
-    /** Topic names, and how to create them when missing (the broker does not auto-create topics). */
+    /**
+     * Topic names, and how to create them when missing (the broker does not auto-create topics).
+     *
+     * @param partitions the partition count every delivery topic is expected to have: delivery-streams refuses to
+     *                   start when a topic it reads has another one, and creates the missing topics with it; it never
+     *                   changes the count of a topic that exists
+     */
     public record Topics(
             @DefaultValue(dev.outbox.events.Topics.ORDER_EVENTS) String orderEvents,
             @DefaultValue(dev.outbox.events.Topics.DELIVERY_COMMANDS) String commands,

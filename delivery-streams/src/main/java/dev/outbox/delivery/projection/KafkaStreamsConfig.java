@@ -6,7 +6,6 @@ import dev.outbox.serde.SchemaRegistryClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Properties;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.GroupProtocol;
 import org.apache.kafka.streams.StreamsConfig;
@@ -23,13 +22,12 @@ import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
 import org.springframework.kafka.config.KafkaStreamsConfiguration;
 import org.springframework.kafka.config.KafkaStreamsInfrastructureCustomizer;
 import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
-import org.springframework.kafka.config.TopicBuilder;
-import org.springframework.kafka.core.KafkaAdmin;
 
 /**
  * Wires the topology into Spring Kafka's Streams lifecycle. The Streams settings themselves (exactly-once, standby
  * replicas, commit interval, caching, {@code application.server}) are in application.properties under
- * {@code spring.kafka.streams.*}, where they can be overridden like any Boot property.
+ * {@code spring.kafka.streams.*}, where they can be overridden like any Boot property. The topics are checked, and
+ * created when missing, by {@link TopicPartitionCheck} before Streams starts.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableKafkaStreams
@@ -107,22 +105,5 @@ public class KafkaStreamsConfig {
             // session timeout
             factoryBean.setLeaveGroupOnClose(true);
         };
-    }
-
-    /** The broker does not auto-create topics; KafkaAdmin creates these at start-up when missing. */
-    @Bean
-    KafkaAdmin.NewTopics deliveryTopics(DeliveryProperties properties) {
-        DeliveryProperties.Topics topics = properties.topics();
-        return new KafkaAdmin.NewTopics(
-                topic(topics.orderEvents(), topics),
-                topic(topics.commands(), topics),
-                topic(topics.commandResults(), topics),
-                topic(topics.deliveryEvents(), topics),
-                topic(topics.status(), topics),
-                topic(topics.deadLetters(), topics));
-    }
-
-    private static NewTopic topic(String name, DeliveryProperties.Topics topics) {
-        return TopicBuilder.name(name).partitions(topics.partitions()).replicas(topics.replicationFactor()).build();
     }
 }
