@@ -108,13 +108,22 @@ public final class Soak {
             if (options.interval().toSeconds() > 60) {
                 timer.scheduleAtFixedRate(() -> heartbeat(load), 60, 60, TimeUnit.SECONDS);
             }
+            if (!options.warmUp().isZero()) {
+                System.out.printf("Warming up for %s at %s orders/s (not recorded) ...%n", options.warmUp(),
+                        LoadBenchmark.fmt(options.rate()));
+                StepStats warmUp = new StepStats("warm-up", options.rate());
+                current = warmUp;
+                load.run(options.rate(), options.warmUp(), warmUp, sampleEvery(target), id -> null);
+                System.out.printf("Warm-up: %d accepted, %d refused, %d errors%n", warmUp.accepted.sum(),
+                        warmUp.refused.sum(), warmUp.errors());
+            }
             // stamped when taken, not when begun: the first interval starts after the sampling, not during it
             SoakSample taken = sample(0, watch);
             SoakSample first = new SoakSample(System.nanoTime(), taken.cpuSeconds(), taken.rssMiB(), taken.diskBytes(),
                     taken.idempotency(), taken.lag());
             Future<SoakSample> start = CompletableFuture.completedFuture(first);
             long soakEnd = first.nanos() + options.duration().toNanos();
-            long sampleEvery = target.viewSampleEvery(options.rate());
+            long sampleEvery = sampleEvery(target);
             for (int index = 1; ; index++) {
                 long left = soakEnd - System.nanoTime();
                 if (left < TimeUnit.SECONDS.toNanos(1)) {
@@ -147,6 +156,10 @@ public final class Soak {
                 LoadBenchmark.round(options.interval().toMillis() / 1e3), options.commandEvery(),
                 options.stateDir().toString(), rows, SoakVerdict.of(rows));
         return SoakReport.write(results, target.results());
+    }
+
+    private long sampleEvery(BenchmarkOptions target) {
+        return target.viewSampleEvery(options.rate());
     }
 
     /** For every n-th accepted order: its delivery commands, once it is on delivery.status. */

@@ -20,13 +20,15 @@ import java.util.stream.Stream;
  * {@code --commands-every}; what it runs against (URLs, bootstrap, JDBC, pid files, results folder, view samples) is
  * {@link BenchmarkOptions}' business, with the same names and defaults as {@code ./stack bench}.
  *
+ * @param warmUp       load at the rate before the first interval, not recorded: a fresh or restarted stack compiles
+ *                     its hot code in its first minutes, and the first interval is what the last is compared with
  * @param rateFrom     where the rate came from, for the report
  * @param commandEvery one accepted order in this many is taken through its delivery commands
  * @param stateDir     the stack's state directory, whose disk use is measured
  * @param target       the stack and the results folder; its Idempotency-Keys are on
  */
-record SoakOptions(Duration duration, Duration interval, double rate, String rateFrom, int commandEvery,
-                   Path stateDir, BenchmarkOptions target) {
+record SoakOptions(Duration duration, Duration interval, Duration warmUp, double rate, String rateFrom,
+                   int commandEvery, Path stateDir, BenchmarkOptions target) {
 
     /** The share of the last measured maximum sustainable rate the soak runs at by default. */
     static final double SHARE_OF_MAXIMUM = 0.6;
@@ -37,6 +39,7 @@ record SoakOptions(Duration duration, Duration interval, double rate, String rat
             usage: ./stack soak [--name=value ...]
               --duration=1h                       how long (90s, 10m, 1h)
               --interval=5m                       one row of figures per interval
+              --warmup=3m                         load at the rate first, not recorded (0s: none)
               --rate=N                            orders per second (default: 60 %% of the maximum sustainable rate
                                                   of the newest ./stack bench results in --results, %s/s when
                                                   there are none)
@@ -51,7 +54,7 @@ record SoakOptions(Duration duration, Duration interval, double rate, String rat
             Disk use is measured in the stack's state directory (STACK_DIR, .stack by default)."""
             .formatted(LoadBenchmark.fmt(FALLBACK_RATE));
 
-    private static final Set<String> OWN = Set.of("duration", "interval", "rate", "commands-every");
+    private static final Set<String> OWN = Set.of("duration", "interval", "warmup", "rate", "commands-every");
     /** The benchmark's options that mean the same here; its load steps, baselines and README update do not. */
     private static final Set<String> TARGET = Set.of("view-samples", "view-poll", "results", "order-api", "delivery",
             "bootstrap", "jdbc", "db-user", "db-password", "pids");
@@ -75,6 +78,7 @@ record SoakOptions(Duration duration, Duration interval, double rate, String rat
         BenchmarkOptions target = BenchmarkOptions.parse(targetArgs.toArray(String[]::new), stack);
         Duration duration = BenchmarkOptions.duration(given.getOrDefault("duration", "1h"));
         Duration interval = BenchmarkOptions.duration(given.getOrDefault("interval", "5m"));
+        Duration warmUp = BenchmarkOptions.duration(given.getOrDefault("warmup", "3m"));
         if (duration.toMillis() < 1000 || interval.toMillis() < 1000) {
             throw new IllegalArgumentException("--duration and --interval must be a second or more");
         }
@@ -91,7 +95,8 @@ record SoakOptions(Duration duration, Duration interval, double rate, String rat
         if (!(rate.perSecond() > 0)) {
             throw new IllegalArgumentException("--rate must be positive");
         }
-        return new SoakOptions(duration, interval, rate.perSecond(), rate.from(), commandEvery, stack.stateDir(), target);
+        return new SoakOptions(duration, interval, warmUp, rate.perSecond(), rate.from(), commandEvery,
+                stack.stateDir(), target);
     }
 
     /**

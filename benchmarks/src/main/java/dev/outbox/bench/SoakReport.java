@@ -79,7 +79,7 @@ final class SoakReport {
         md.append("Flat: the last interval's throughput at least 90 % of the first's; its POST p99 and accepted ->"
                 + " visible p99 at most 110 % of the first's; each JVM's RSS (broker, Connect, registry, order-api,"
                 + " delivery-streams) at the end of the last interval at most 110 % of its RSS at the end of the second"
-                + " (the first holds the warm-up). MariaDB's RSS is shown, not judged: its buffer pool fills up to its"
+                + " (the JVMs may still settle in the first). MariaDB's RSS is shown, not judged: its buffer pool fills up to its"
                 + " configured size as the tables grow.\n\n");
 
         md.append("## Intervals\n\n");

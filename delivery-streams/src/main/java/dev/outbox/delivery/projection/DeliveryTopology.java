@@ -48,8 +48,9 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>The Processor API rather than the DSL, because the shape is one stateful decision with several outputs: one
  * processor owning the store that both inputs feed (see
- * {@link DeliveryProcessor} for why that is the join). Everything sits in a single sub-topology, so Streams checks
- * that the two input topics have the same number of partitions and runs each partition pair in one task.
+ * {@link DeliveryProcessor} for why that is the join). Everything sits in a single sub-topology, so Streams runs each
+ * partition pair of the two inputs in one task; that the two have the same number of partitions is checked before
+ * Streams starts ({@link TopicPartitionCheck}: the Processor API declares no co-partitioning for Streams to check).
  */
 public final class DeliveryTopology {
 
