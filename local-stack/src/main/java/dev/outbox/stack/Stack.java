@@ -413,6 +413,34 @@ public final class Stack implements AutoCloseable {
         part(part, CompletableFuture.completedFuture(null), starter(part, true)).join();
     }
 
+    /**
+     * The stack whose processes run in {@code settings}' state directory, started by another launcher: a handle to
+     * restart its parts ({@link #restartRunning}); what it starts keeps running after this JVM exits.
+     */
+    public static Stack attach(StackSettings settings, PrintStream out) {
+        if (PidFiles.live(settings).isEmpty()) {
+            throw new StackException("no stack runs in " + settings.stateDir() + "; start it: ./stack start --detach");
+        }
+        DbPasswords.loadOrCreate(settings.stateDir());
+        return new Stack(settings, out, Map.of());
+    }
+
+    /**
+     * Restarts a part of an {@linkplain #attach attached} stack: stops its process (named by its pid file) as
+     * {@code ./stack stop} would, then starts it as a restart does (Connect waits for its task, the connector is
+     * registered already).
+     */
+    public void restartRunning(Part part) {
+        ProcessHandle process = PidFiles.live(settings).get(part.id());
+        if (process == null) {
+            throw new StackException(part.id() + " is not running in " + settings.stateDir());
+        }
+        long begin = System.nanoTime();
+        Supervised.stop(process, Duration.ofSeconds(30));
+        out.printf("[%5.1fs] %-16s stopped in %.1f s%n", elapsed(), part.id(), (System.nanoTime() - begin) / 1e9);
+        part(part, CompletableFuture.completedFuture(null), starter(part, false)).join();
+    }
+
     /** Stops the part if it runs, then starts it again and waits until it is ready. */
     public void restart(Part part) {
         stop(part);

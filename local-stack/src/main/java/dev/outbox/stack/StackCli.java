@@ -18,7 +18,7 @@ import java.util.concurrent.CountDownLatch;
 public final class StackCli {
 
     static final String USAGE = "usage: stack [start [--detach] [--infra-only | --parts=mariadb,kafka,...] [--brokers=1|3]"
-            + " [--no-demo] | stop | status | reset]";
+            + " [--no-demo] | restart PART | stop | status | reset]";
 
     private StackCli() {
     }
@@ -38,8 +38,11 @@ public final class StackCli {
 
         static Command parse(List<String> words) {
             String name = words.isEmpty() ? "start" : words.get(0);
-            if (!List.of("start", "stop", "status", "reset").contains(name)) {
+            if (!List.of("start", "restart", "stop", "status", "reset").contains(name)) {
                 throw new UsageException("unknown command '" + name + "'");
+            }
+            if (name.equals("restart")) {
+                return parseRestart(words.subList(1, words.size()));
             }
             boolean start = name.equals("start");
             boolean detach = false;
@@ -68,6 +71,33 @@ public final class StackCli {
             }
             // --infra-only wins over --parts=
             return new Command(name, detach, infraOnly ? Part.INFRASTRUCTURE : parts, brokers, demo);
+        }
+
+        /** {@code restart PART [--brokers=N]}: exactly one part. */
+        private static Command parseRestart(List<String> words) {
+            Set<Part> part = null;
+            OptionalInt brokers = OptionalInt.empty();
+            for (String word : words) {
+                if (word.startsWith("--brokers=")) {
+                    brokers = OptionalInt.of(number("--brokers", word.substring("--brokers=".length())));
+                } else if (word.startsWith("--") || part != null) {
+                    throw new UsageException("unknown option '" + word + "' for restart");
+                } else {
+                    try {
+                        part = Part.parse(word);
+                    } catch (StackException e) {
+                        throw new UsageException(e.getMessage());
+                    }
+                    if (part.size() != 1) {
+                        throw new UsageException("restart takes one part, not '" + word + "'");
+                    }
+                }
+            }
+            if (part == null) {
+                throw new UsageException("restart which part? one of " + String.join(", ",
+                        java.util.Arrays.stream(Part.values()).map(Part::id).toList()));
+            }
+            return new Command("restart", true, part, brokers, false);
         }
 
         private static int number(String option, String value) {
@@ -112,6 +142,7 @@ public final class StackCli {
     static void run(Command command, StackSettings settings, PrintStream out) {
         switch (command.name()) {
             case "start" -> start(settings, command.detach(), command.parts(), command.demo(), out);
+            case "restart" -> restart(settings, command.parts().iterator().next(), out);
             case "stop" -> PidFiles.stopAll(settings, out);
             case "status" -> status(settings, out);
             case "reset" -> {
@@ -154,6 +185,17 @@ public final class StackCli {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Stops one part of a running stack (TERM, so it finishes what it has accepted) and starts it again with the
+     * stack's settings, waiting until it is ready, as a deploy of that part would.
+     */
+    private static void restart(StackSettings settings, Part part, PrintStream out) {
+        Stack stack = Stack.attach(settings, out);
+        long begin = System.nanoTime();
+        stack.restartRunning(part);
+        out.printf("%s restarted in %.1f s%n", part.id(), (System.nanoTime() - begin) / 1e9);
     }
 
     private static void status(StackSettings settings, PrintStream out) {
