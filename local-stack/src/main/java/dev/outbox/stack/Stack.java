@@ -426,18 +426,19 @@ public final class Stack implements AutoCloseable {
     }
 
     /**
-     * Restarts a part of an {@linkplain #attach attached} stack: stops its process (named by its pid file) as
-     * {@code ./stack stop} would, then starts it as a restart does (Connect waits for its task, the connector is
+     * Restarts a part of an {@linkplain #attach attached} stack: stops its process (named by its pid file), if it runs,
+     * as {@code ./stack stop} would, then starts it as a restart does (Connect waits for its task, the connector is
      * registered already).
      */
     public void restartRunning(Part part) {
         ProcessHandle process = PidFiles.live(settings).get(part.id());
-        if (process == null) {
-            throw new StackException(part.id() + " is not running in " + settings.stateDir());
+        if (process != null) {
+            long begin = System.nanoTime();
+            Supervised.stop(process, Duration.ofSeconds(30));
+            out.printf("[%5.1fs] %-16s stopped in %.1f s%n", elapsed(), part.id(), (System.nanoTime() - begin) / 1e9);
+        } else {
+            out.printf("[%5.1fs] %-16s was not running%n", elapsed(), part.id());
         }
-        long begin = System.nanoTime();
-        Supervised.stop(process, Duration.ofSeconds(30));
-        out.printf("[%5.1fs] %-16s stopped in %.1f s%n", elapsed(), part.id(), (System.nanoTime() - begin) / 1e9);
         part(part, CompletableFuture.completedFuture(null), starter(part, false)).join();
     }
 

@@ -17,13 +17,15 @@ import java.util.function.Supplier;
  * command sent again with the same key and body gets its first answer back and writes nothing.
  *
  * <ol>
- *   <li>A stored answer to the key is replayed ({@code Idempotent-Replayed: true}); the same key with another body is
- *       refused with 422.</li>
- *   <li>Otherwise the command runs, and stores its answer through {@link FirstAnswer} inside its own transaction:
- *       the command's writes and its answer commit together or not at all.</li>
- *   <li>When a concurrent request stored the same key first, that insert fails ({@link AlreadyHandled}), the
- *       command's transaction rolls back, and the request is answered as the replay of the first.</li>
+ *   <li>The command runs and stores its answer through {@link FirstAnswer} first in its own transaction, before its
+ *       other writes: the command's writes and its answer commit together or not at all.</li>
+ *   <li>When the key is stored already, or by a concurrent request that has not committed yet (the insert waits for
+ *       it), that insert fails ({@link AlreadyHandled}), the transaction rolls back having written nothing else, and
+ *       the request is answered with the stored answer ({@code Idempotent-Replayed: true}); the same key with another
+ *       body is refused with 422.</li>
  * </ol>
+ * No read of the key comes first: nearly every key is new, and a read would be one more round trip and pooled
+ * connection per command for the rare retry.
  * A key is scoped to the client that sent it (see {@link IdempotencyStore}) and expires ({@link IdempotencyCleanup}).
  */
 @Service
@@ -83,10 +85,8 @@ public class IdempotentCommands {
         }
         FirstAnswer first = answer -> store.save(request.scope(), request.key(),
                 new IdempotencyStore.Stored(request.requestHash(), answer.resourceId(), answer.status(), answer.body()));
-        return replay(request)
-                .switchIfEmpty(Mono.defer(() -> command.apply(first)
-                        // a concurrent request with the same key committed first: answer as its replay
-                        .onErrorResume(AlreadyHandled.class, e -> replay(request).switchIfEmpty(Mono.error(e)))));
+        return command.apply(first)
+                .onErrorResume(AlreadyHandled.class, e -> replay(request).switchIfEmpty(Mono.error(e)));
     }
 
     private Mono<Answer> replay(Request request) {

@@ -56,15 +56,15 @@ public class OrderCommandHandler {
      */
     public Mono<Answer> place(PlaceOrder command, TraceHeaders trace, IdempotentCommands.Request request,
                               Function<Order, Answer> answer) {
-        // timed inside: a stored replay runs no command, while a lost race for the key (its insert fails at the end
-        // of the transaction) is outcome "replayed"
+        // timed inside: a key stored already, or by a concurrent request (its insert, the transaction's first write,
+        // fails), is outcome "replayed"
         return idempotency.execute(request, firstAnswer -> timed("place", Mono.defer(() -> {
             var placed = Order.decide(command, events);
             Order order = Order.from(placed);
             Answer placedAnswer = answer.apply(order);
-            return orders.insert(order)
+            return firstAnswer.store(placedAnswer)
+                    .then(orders.insert(order))
                     .then(outbox.write(order.id(), List.of(placed), Order.FIRST_SEQUENCE, trace))
-                    .then(firstAnswer.store(placedAnswer))
                     .thenReturn(placedAnswer)
                     .as(transaction::transactional)
                     // DEBUG: one line per order is the log's growth and a few per cent of the CPU; the
