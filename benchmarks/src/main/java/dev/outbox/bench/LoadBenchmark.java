@@ -151,37 +151,13 @@ public final class LoadBenchmark {
         }
     }
 
-    /**
-     * Load in 10-second rounds until the JIT compilers of the stack's JVMs go quiet (under 50 ms of CPU per second),
-     * first at a low rate (100/s at most: a cold stack driven harder queues work faster than its JIT catches up), then
-     * at the sweep's first rate when that is higher, whose hotter paths are compiled again (measured: with the first
-     * stage alone the compilers still used ~180 ms of CPU a second in the 250/s step). At most {@code --jit-warmup}
-     * for both. Nothing of it is counted.
-     */
+    /** The JIT warm-up ({@link JitWarmUp}) at the sweep's first rate. */
     private void jitWarmup(OpenLoop load, PipelineWatch watch) throws InterruptedException {
-        long deadline = System.nanoTime() + options.jitWarmup().toNanos();
-        double first = options.rates().get(0);
-        List<Double> stages = first > 100 ? List.of(100.0, first) : List.of(first);
-        for (double rate : stages) {
-            System.out.printf("%n[JIT warm-up] %s/s until the compilers are quiet, %d s at most in all%n", fmt(rate),
-                    options.jitWarmup().toSeconds());
-            for (int round = 1; System.nanoTime() < deadline; round++) {
-                StepStats jit = new StepStats("JIT warm-up " + fmt(rate) + "/s", rate);
-                current = jit;
-                double before = meter.jitCpuSeconds();
-                long t0 = System.nanoTime();
-                load.run(rate, Duration.ofSeconds(10), jit, 0);
-                double jitPerSecond = (meter.jitCpuSeconds() - before) * 1000 / ((System.nanoTime() - t0) / 1e9);
-                load.awaitAnswers(Duration.ofSeconds(12));
-                watch.drain(jit, DRAIN);
-                System.out.printf("[JIT warm-up] %s/s round %d: compilers used %.0f ms of CPU per second%n",
-                        fmt(rate), round, jitPerSecond);
-                if (jitPerSecond < 50) {
-                    break;
-                }
-            }
-        }
-        current = null;
+        JitWarmUp.run(meter, options.rates().get(0), options.jitWarmup(), (rate, duration, stats) -> {
+            load.run(rate, duration, stats, 0);
+            load.awaitAnswers(Duration.ofSeconds(12));
+            watch.drain(stats, DRAIN);
+        }, stats -> current = stats);
     }
 
     /** One load step at {@code rate}: warm-up, measured window, then the drain of what it accepted. */

@@ -109,13 +109,18 @@ public final class Soak {
                 timer.scheduleAtFixedRate(() -> heartbeat(load), 60, 60, TimeUnit.SECONDS);
             }
             if (!options.warmUp().isZero()) {
-                System.out.printf("Warming up for %s at %s orders/s (not recorded) ...%n", options.warmUp(),
-                        LoadBenchmark.fmt(options.rate()));
-                StepStats warmUp = new StepStats("warm-up", options.rate());
-                current = warmUp;
-                load.run(options.rate(), options.warmUp(), warmUp, sampleEvery(target), id -> null);
-                System.out.printf("Warm-up: %d accepted, %d refused, %d errors%n", warmUp.accepted.sum(),
-                        warmUp.refused.sum(), warmUp.errors());
+                // the stack's JIT first (a fresh or restarted stack compiles for minutes), then the rate itself,
+                // delivery commands included, so the first interval, which the last is compared with, runs warm
+                JitWarmUp.run(meter, options.rate(), options.warmUp(), (rate, duration, stats) -> {
+                    load.run(rate, duration, stats, sampleEvery(target), id -> followUp(id, commands, new CommandStats()));
+                    load.awaitAnswers(ANSWERS);
+                }, stats -> current = stats);
+                StepStats settle = new StepStats("warm-up", options.rate());
+                current = settle;
+                load.run(options.rate(), Duration.ofSeconds(60), settle, sampleEvery(target),
+                        id -> followUp(id, commands, new CommandStats()));
+                System.out.printf("Warm-up at %s/s: %d accepted, %d refused, %d errors%n",
+                        LoadBenchmark.fmt(options.rate()), settle.accepted.sum(), settle.refused.sum(), settle.errors());
             }
             // stamped when taken, not when begun: the first interval starts after the sampling, not during it
             SoakSample taken = sample(0, watch);
