@@ -65,6 +65,9 @@ public final class MariaDb {
                 "--skip-name-resolve", "--character-set-server=utf8mb4",
                 "--collation-server=utf8mb4_unicode_ci", "--max-connections=300",
                 "--innodb-buffer-pool-size=" + bufferPoolMegabytes() + "M",
+                // a redo log of 512 MB (default 96) and background flushing at SSD rates (default 200 IOPS): with the
+                // defaults, checkpoints under a steady 300 orders/s stalled commits for some 400 ms every few minutes
+                "--innodb-log-file-size=512M", "--innodb-io-capacity=1000",
                 "--innodb-flush-log-at-trx-commit=1", "--sync-binlog=1"));
         Supervised process = Supervised.start("mariadb", command, Map.of(), s.stateDir(), s, listener);
         process.awaitReady(Duration.ofSeconds(60), () -> Files.exists(socket(s)) && ping(s));
