@@ -10,43 +10,59 @@ import java.util.stream.Stream;
 
 /**
  * CPU time and resident memory of the stack's processes, read from {@code /proc}: the parts' pids come from the
- * local stack's pid files, the load generator is this JVM. CPU is user + system time in clock ticks (100 per second on
- * Linux), so a window's CPU divided by the orders in it is CPU per order.
+ * local stack's pid files, the load generator is this JVM. A part that runs as several processes (an app's instances
+ * {@code order-api}, {@code order-api-2}; Kafka's nodes) is metered as their sum. CPU is user + system time in clock
+ * ticks (100 per second on Linux), so a window's CPU divided by the orders in it is CPU per order.
  */
 final class ProcessMeter {
 
     /** The parts in the order tables show them; pid file names of the local stack. */
-    static final List<String> PARTS = List.of("mariadb", "kafka", "connect", "registry", "order-api", "delivery");
+    static final List<String> PARTS = List.of("mariadb", "kafka", "connect", "registry", "order-api", "delivery",
+            "haproxy");
     static final String LOAD_GENERATOR = "load-generator";
     private static final double TICKS_PER_SECOND = 100.0;
 
-    private final Map<String, Long> pids = new LinkedHashMap<>();
+    private final Map<String, List<Long>> pids = new LinkedHashMap<>();
 
     /** The processes named in {@code pidDir} (missing ones are left out: a stack elsewhere has no pid files here). */
     ProcessMeter(Path pidDir) {
         for (String part : PARTS) {
-            Path file = pidDir.resolve(part + ".pid");
-            try {
-                // the pid is the first line; the process's start instant follows (see the local stack's PidFiles)
-                long pid = Long.parseLong(Files.readString(file).strip().split("\\s+")[0]);
-                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                    pids.put(part, pid);
+            List<Long> found = new java.util.ArrayList<>();
+            try (Stream<Path> files = Files.list(pidDir)) {
+                for (Path file : files.sorted().toList()) {
+                    String name = file.getFileName().toString().replace(".pid", "");
+                    if (name.equals(part) || name.matches(java.util.regex.Pattern.quote(part) + "-\\d+")) {
+                        alivePid(file).ifPresent(found::add);
+                    }
                 }
-            } catch (IOException | NumberFormatException e) {
-                // not a local stack part we can see: measured without it
+            } catch (IOException e) {
+                // no pid files here: a stack elsewhere, measured without its parts
+            }
+            if (!found.isEmpty()) {
+                pids.put(part, List.copyOf(found));
             }
         }
-        pids.put(LOAD_GENERATOR, ProcessHandle.current().pid());
+        pids.put(LOAD_GENERATOR, List.of(ProcessHandle.current().pid()));
     }
 
-    Map<String, Long> pids() {
+    /** The pid in a pid file (its first line; the process's start instant follows) when that process lives. */
+    private static java.util.Optional<Long> alivePid(Path file) {
+        try {
+            long pid = Long.parseLong(Files.readString(file).strip().split("\\s+")[0]);
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(ProcessHandle::pid);
+        } catch (IOException | NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    Map<String, List<Long>> pids() {
         return pids;
     }
 
-    /** CPU seconds used so far by each process. */
+    /** CPU seconds used so far by each part (its processes summed). */
     Map<String, Double> cpuSeconds() {
         Map<String, Double> cpu = new LinkedHashMap<>();
-        pids.forEach((name, pid) -> cpu.put(name, readCpu(pid)));
+        pids.forEach((name, list) -> cpu.put(name, list.stream().mapToDouble(ProcessMeter::readCpu).sum()));
         return cpu;
     }
 
@@ -56,7 +72,7 @@ final class ProcessMeter {
      */
     double jitCpuSeconds() {
         double total = 0;
-        for (long pid : pids.values()) {
+        for (long pid : pids.values().stream().flatMap(List::stream).toList()) {
             try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
                 for (Path task : tasks.toList()) {
                     try {
@@ -75,10 +91,10 @@ final class ProcessMeter {
         return total;
     }
 
-    /** Resident set size of each process, in MiB. */
+    /** Resident set size of each part (its processes summed), in MiB. */
     Map<String, Double> rssMiB() {
         Map<String, Double> rss = new LinkedHashMap<>();
-        pids.forEach((name, pid) -> rss.put(name, readRss(pid)));
+        pids.forEach((name, list) -> rss.put(name, list.stream().mapToDouble(ProcessMeter::readRss).sum()));
         return rss;
     }
 

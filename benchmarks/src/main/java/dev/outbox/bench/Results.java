@@ -12,7 +12,7 @@ public record Results(
         String startedAt,
         String command,
         Machine machine,
-        Map<String, Long> pids,
+        Map<String, List<Long>> pids,
         Map<String, Double> idleCpuMsPerSecond,
         Baselines.Throughput rawDatabaseOneConnection,
         Baselines.Throughput rawDatabase,

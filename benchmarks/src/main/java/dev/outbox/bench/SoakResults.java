@@ -10,7 +10,7 @@ import java.util.Map;
  * @param commandEvery one accepted order in this many was taken through its delivery commands
  * @param stateDir     the stack's state directory, whose disk use the intervals show
  */
-record SoakResults(String startedAt, String command, Results.Machine machine, Map<String, Long> pids, double rate,
+record SoakResults(String startedAt, String command, Results.Machine machine, Map<String, List<Long>> pids, double rate,
                    String rateFrom, double durationSeconds, double intervalSeconds, int commandEvery, String stateDir,
                    List<SoakInterval> intervals, SoakVerdict verdict) {
 }

@@ -26,7 +26,8 @@ record SoakVerdict(boolean flat, boolean throughputFlat, boolean latencyFlat, bo
 
     static final double TOLERANCE = 0.10;
     /** The stack's JVMs, by their pid file names; the load generator shares the machine but is not the stack. */
-    static final List<String> JVMS = ProcessMeter.PARTS.stream().filter(p -> !p.equals("mariadb")).toList();
+    static final List<String> JVMS = ProcessMeter.PARTS.stream()
+            .filter(p -> !p.equals("mariadb") && !p.equals("haproxy")).toList();
 
     static SoakVerdict of(List<SoakInterval> intervals) {
         if (intervals.isEmpty()) {

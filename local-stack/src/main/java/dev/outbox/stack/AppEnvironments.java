@@ -21,7 +21,20 @@ final class AppEnvironments {
                 "SPRING_DATASOURCE_PASSWORD", settings.registryDbPassword());
     }
 
+    /**
+     * How long an app behind HAProxy keeps serving while it reports not ready before it stops: longer than two of the
+     * balancer's checks a second apart, after which it sends the instance nothing new.
+     */
+    static final String DRAIN_BEHIND_BALANCER = "3s";
+
     static Map<String, String> orderApi(StackSettings settings, RegistryAccounts registryAccounts) {
+        Map<String, String> env = new java.util.LinkedHashMap<>(orderApiConnections(settings, registryAccounts));
+        env.put("ORDERS_READINESS_DRAIN", settings.balanced() ? DRAIN_BEHIND_BALANCER : "0s");
+        env.put("ORDERS_READINESS_WARM_UP", Boolean.toString(settings.warmUp()));
+        return env;
+    }
+
+    private static Map<String, String> orderApiConnections(StackSettings settings, RegistryAccounts registryAccounts) {
         return Map.of(
                 "SPRING_R2DBC_URL", settings.ordersR2dbcUrl(),
                 "OUTBOX_SCHEMA_REGISTRY_USER_INFO", registryAccounts.writerUserInfo(),
@@ -35,6 +48,13 @@ final class AppEnvironments {
 
     /** A delivery-streams instance named {@code name}: its own Streams state directory, the shared application id. */
     static Map<String, String> delivery(StackSettings settings, RegistryAccounts registryAccounts, String name) {
+        Map<String, String> env = new java.util.LinkedHashMap<>(deliveryConnections(settings, registryAccounts, name));
+        env.put("DELIVERY_READINESS_DRAIN", settings.balanced() ? DRAIN_BEHIND_BALANCER : "0s");
+        return env;
+    }
+
+    private static Map<String, String> deliveryConnections(StackSettings settings, RegistryAccounts registryAccounts,
+                                                           String name) {
         return Map.of(
                 "SPRING_KAFKA_BOOTSTRAP_SERVERS", settings.kafkaBootstrap(),
                 "DELIVERY_TOPICS_REPLICATION_FACTOR", Integer.toString(settings.kafkaReplicationFactor()),

@@ -39,7 +39,9 @@ public final class Stack implements AutoCloseable {
         REGISTRY(MARIADB),
         CONNECT(KAFKA, MARIADB),
         ORDER_API(MARIADB, REGISTRY),
-        DELIVERY(KAFKA, REGISTRY);
+        DELIVERY(KAFKA, REGISTRY),
+        /** The load balancer in front of the apps' instances; only when they run as more than one. */
+        HAPROXY(ORDER_API, DELIVERY);
 
         public static final Set<Part> INFRASTRUCTURE = Collections.unmodifiableSet(EnumSet.of(MARIADB, KAFKA, REGISTRY, CONNECT));
         public static final Set<Part> ALL = Collections.unmodifiableSet(EnumSet.allOf(Part.class));
@@ -173,6 +175,7 @@ public final class Stack implements AutoCloseable {
             Files.createDirectories(settings.logs());
             // the database users' passwords: generated on the first start, then reused (see DbPasswords)
             DbPasswords.loadOrCreate(settings.stateDir());
+            Topology.save(settings);
             stack.startParts(parts);
             removeHook(guard);
             return stack;
@@ -239,6 +242,7 @@ public final class Stack implements AutoCloseable {
             };
             case ORDER_API -> this::startOrderApi;
             case DELIVERY -> this::startDelivery;
+            case HAPROXY -> l -> Haproxy.start(settings, l);
         };
     }
 
@@ -247,6 +251,9 @@ public final class Stack implements AutoCloseable {
     }
 
     private CompletableFuture<Void> part(Part part, CompletableFuture<Void> after, Starter starter) {
+        if (part == Part.HAPROXY && !settings.balanced()) {
+            return after; // one instance each: the apps listen on their ports themselves
+        }
         CompletableFuture<Void> future = after.thenRunAsync(() -> {
             if (closed) {
                 throw new StackException(part.id() + " not started: the stack is stopping");
@@ -340,6 +347,19 @@ public final class Stack implements AutoCloseable {
         });
     }
 
+    /** Stops Kafka node {@code n} (from 1) cleanly and starts it again, waiting until it serves: a rolling restart. */
+    public void restartKafkaNodeCleanly(int n) {
+        if (n == 1) {
+            restart(Part.KAFKA);
+            return;
+        }
+        kafkaNode(n).ifPresent(process -> {
+            extraBrokers.remove(process);
+            process.stop(Duration.ofSeconds(60));
+        });
+        startKafkaNode(n);
+    }
+
     /** Starts Kafka node {@code n} again (after {@link #killKafkaNode(int)}) and waits until it serves. */
     public void restartKafkaNode(int n) {
         if (n == 1) {
@@ -354,13 +374,49 @@ public final class Stack implements AutoCloseable {
                 AppEnvironments.registry(settings, registryAccounts), List.of(), listener);
     }
 
+    /** Every order-api instance, side by side; the first is the part's process, the others extras. */
     private Supervised startOrderApi(Supervised.Listener listener) throws IOException {
-        return JavaApp.start(settings, "order-api", "order-api", settings.orderApiPort(),
-                AppEnvironments.orderApi(settings, registryAccounts), List.of(), listener);
+        return startInstances(listener, this::startOrderApiInstance);
     }
 
     private Supervised startDelivery(Supervised.Listener listener) throws IOException {
-        return startDeliveryInstance("delivery", settings.deliveryPort(), Map.of(), listener);
+        return startInstances(listener, this::startDeliveryInstance);
+    }
+
+    private interface InstanceStarter {
+        Supervised start(int n, Supervised.Listener listener) throws IOException;
+    }
+
+    private Supervised startInstances(Supervised.Listener listener, InstanceStarter starter) throws IOException {
+        List<CompletableFuture<Void>> others = new ArrayList<>();
+        for (int n = 2; n <= settings.instances(); n++) {
+            int instance = n;
+            others.add(CompletableFuture.runAsync(() -> {
+                try {
+                    starter.start(instance, process -> register(process, () -> extras.add(process)));
+                } catch (IOException e) {
+                    throw new StackException("instance " + instance + " failed to start: " + e, e);
+                }
+            }));
+        }
+        Supervised first = starter.start(1, listener);
+        try {
+            CompletableFuture.allOf(others.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof StackException se ? se : e;
+        }
+        return first;
+    }
+
+    private Supervised startOrderApiInstance(int n, Supervised.Listener listener) throws IOException {
+        String name = StackSettings.instanceName("order-api", n);
+        return JavaApp.start(settings, name, "order-api", settings.orderApiInstancePort(n),
+                AppEnvironments.orderApi(settings, registryAccounts), List.of(), listener);
+    }
+
+    private Supervised startDeliveryInstance(int n, Supervised.Listener listener) throws IOException {
+        return startDeliveryInstance(StackSettings.instanceName("delivery", n), settings.deliveryInstancePort(n),
+                Map.of(), listener);
     }
 
     /**
@@ -431,15 +487,54 @@ public final class Stack implements AutoCloseable {
      * registered already).
      */
     public void restartRunning(Part part) {
-        ProcessHandle process = PidFiles.live(settings).get(part.id());
+        restartRunning(part.id(), starter(part, false), part);
+    }
+
+    /**
+     * Restarts one process of an {@linkplain #attach attached} stack by its name: a part ({@code connect}) or an
+     * instance of an app ({@code order-api-2}, {@code delivery}).
+     */
+    public void restartRunning(String name) {
+        java.util.regex.Matcher instance = java.util.regex.Pattern.compile("(order-api|delivery)(?:-(\\d+))?")
+                .matcher(name);
+        if (instance.matches()) {
+            int n = instance.group(2) == null ? 1 : Integer.parseInt(instance.group(2));
+            if (n > settings.instances()) {
+                throw new StackException(name + ": the stack runs " + settings.instances() + " instance(s) of "
+                        + instance.group(1));
+            }
+            InstanceStarter starter = instance.group(1).equals("order-api") ? this::startOrderApiInstance
+                    : this::startDeliveryInstance;
+            Part part = instance.group(1).equals("order-api") ? Part.ORDER_API : Part.DELIVERY;
+            restartRunning(name, l -> starter.start(n, l), n == 1 ? part : null);
+        } else {
+            restartRunning(Part.parse(name).iterator().next());
+        }
+    }
+
+    private void restartRunning(String name, Starter starter, Part part) {
+        ProcessHandle process = PidFiles.live(settings).get(name);
         if (process != null) {
             long begin = System.nanoTime();
             Supervised.stop(process, Duration.ofSeconds(30));
-            out.printf("[%5.1fs] %-16s stopped in %.1f s%n", elapsed(), part.id(), (System.nanoTime() - begin) / 1e9);
+            out.printf("[%5.1fs] %-16s stopped in %.1f s%n", elapsed(), name, (System.nanoTime() - begin) / 1e9);
         } else {
-            out.printf("[%5.1fs] %-16s was not running%n", elapsed(), part.id());
+            out.printf("[%5.1fs] %-16s was not running%n", elapsed(), name);
         }
-        part(part, CompletableFuture.completedFuture(null), starter(part, false)).join();
+        if (part != null) {
+            part(part, CompletableFuture.completedFuture(null), starter).join();
+        } else {
+            long begin = System.nanoTime();
+            out.printf("[%5.1fs] %-16s starting%n", elapsed(), name);
+            try {
+                starter.start(started -> register(started, () -> extras.add(started)));
+            } catch (StackException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new StackException(name + " failed to start: " + e, e);
+            }
+            out.printf("[%5.1fs] %-16s ready in %.1f s%n", elapsed(), name, (System.nanoTime() - begin) / 1e9);
+        }
     }
 
     /** Stops the part if it runs, then starts it again and waits until it is ready. */

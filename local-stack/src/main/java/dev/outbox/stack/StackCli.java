@@ -18,7 +18,7 @@ import java.util.concurrent.CountDownLatch;
 public final class StackCli {
 
     static final String USAGE = "usage: stack [start [--detach] [--infra-only | --parts=mariadb,kafka,...] [--brokers=1|3]"
-            + " [--no-demo] | restart PART | stop | status | reset]";
+            + " [--instances=1|2] [--no-demo] | restart PART|INSTANCE | stop | status | reset]";
 
     private StackCli() {
     }
@@ -34,7 +34,8 @@ public final class StackCli {
      * What the words ask for: the command, and for {@code start} whether to detach, which parts and whether to place
      * the demo order. {@code --brokers=N} is read by every command (it moves the Kafka ports the URLs show).
      */
-    record Command(String name, boolean detach, Set<Part> parts, OptionalInt brokers, boolean demo) {
+    record Command(String name, boolean detach, Set<Part> parts, OptionalInt brokers, boolean demo,
+                   OptionalInt instances, String target) {
 
         static Command parse(List<String> words) {
             String name = words.isEmpty() ? "start" : words.get(0);
@@ -50,9 +51,12 @@ public final class StackCli {
             boolean infraOnly = false;
             Set<Part> parts = Part.ALL;
             OptionalInt brokers = OptionalInt.empty();
+            OptionalInt instances = OptionalInt.empty();
             for (String word : words.subList(Math.min(1, words.size()), words.size())) {
                 if (word.startsWith("--brokers=")) {
                     brokers = OptionalInt.of(number("--brokers", word.substring("--brokers=".length())));
+                } else if (word.startsWith("--instances=")) {
+                    instances = OptionalInt.of(number("--instances", word.substring("--instances=".length())));
                 } else if (start && word.equals("--detach")) {
                     detach = true;
                 } else if (start && word.equals("--no-demo")) {
@@ -70,34 +74,42 @@ public final class StackCli {
                 }
             }
             // --infra-only wins over --parts=
-            return new Command(name, detach, infraOnly ? Part.INFRASTRUCTURE : parts, brokers, demo);
+            return new Command(name, detach, infraOnly ? Part.INFRASTRUCTURE : parts, brokers, demo, instances, null);
         }
 
-        /** {@code restart PART [--brokers=N]}: exactly one part. */
+        /** {@code restart PART|INSTANCE [--brokers=N] [--instances=N]}: one part, or one instance of an app. */
         private static Command parseRestart(List<String> words) {
-            Set<Part> part = null;
+            String target = null;
             OptionalInt brokers = OptionalInt.empty();
+            OptionalInt instances = OptionalInt.empty();
             for (String word : words) {
                 if (word.startsWith("--brokers=")) {
                     brokers = OptionalInt.of(number("--brokers", word.substring("--brokers=".length())));
-                } else if (word.startsWith("--") || part != null) {
+                } else if (word.startsWith("--instances=")) {
+                    instances = OptionalInt.of(number("--instances", word.substring("--instances=".length())));
+                } else if (word.startsWith("--") || target != null) {
                     throw new UsageException("unknown option '" + word + "' for restart");
+                } else if (word.matches("(order-api|delivery)-[2-9]")) {
+                    target = word;
                 } else {
+                    Set<Part> part;
                     try {
                         part = Part.parse(word);
                     } catch (StackException e) {
-                        throw new UsageException(e.getMessage());
+                        throw new UsageException(e.getMessage() + ", or an app's instance: order-api-2, delivery-2");
                     }
                     if (part.size() != 1) {
                         throw new UsageException("restart takes one part, not '" + word + "'");
                     }
+                    target = word;
                 }
             }
-            if (part == null) {
+            if (target == null) {
                 throw new UsageException("restart which part? one of " + String.join(", ",
-                        java.util.Arrays.stream(Part.values()).map(Part::id).toList()));
+                        java.util.Arrays.stream(Part.values()).map(Part::id).toList())
+                        + ", or an app's instance: order-api-2, delivery-2");
             }
-            return new Command("restart", true, part, brokers, false);
+            return new Command("restart", true, Part.ALL, brokers, false, instances, target);
         }
 
         private static int number(String option, String value) {
@@ -110,7 +122,8 @@ public final class StackCli {
 
         /** {@code settings} with what the words override ({@code --brokers=}). */
         StackSettings applyTo(StackSettings settings) {
-            return brokers.isPresent() ? settings.withKafkaBrokers(brokers.getAsInt()) : settings;
+            StackSettings applied = brokers.isPresent() ? settings.withKafkaBrokers(brokers.getAsInt()) : settings;
+            return instances.isPresent() ? applied.withInstances(instances.getAsInt()) : applied;
         }
     }
 
@@ -120,7 +133,9 @@ public final class StackCli {
         StackSettings settings;
         try {
             command = Command.parse(List.of(args));
-            settings = command.applyTo(StackSettings.fromEnvironment(home));
+            StackSettings configured = StackSettings.fromEnvironment(home);
+            // restart and status work on the stack that runs, as it was started
+            settings = command.applyTo(command.name().equals("start") ? configured : Topology.of(configured));
         } catch (UsageException e) {
             System.err.println("stack: " + e.getMessage());
             System.err.println(USAGE);
@@ -142,7 +157,7 @@ public final class StackCli {
     static void run(Command command, StackSettings settings, PrintStream out) {
         switch (command.name()) {
             case "start" -> start(settings, command.detach(), command.parts(), command.demo(), out);
-            case "restart" -> restart(settings, command.parts().iterator().next(), out);
+            case "restart" -> restart(settings, command.target(), out);
             case "stop" -> PidFiles.stopAll(settings, out);
             case "status" -> status(settings, out);
             case "reset" -> {
@@ -191,11 +206,11 @@ public final class StackCli {
      * Stops one part of a running stack (TERM, so it finishes what it has accepted) and starts it again with the
      * stack's settings, waiting until it is ready, as a deploy of that part would.
      */
-    private static void restart(StackSettings settings, Part part, PrintStream out) {
+    private static void restart(StackSettings settings, String target, PrintStream out) {
         Stack stack = Stack.attach(settings, out);
         long begin = System.nanoTime();
-        stack.restartRunning(part);
-        out.printf("%s restarted in %.1f s%n", part.id(), (System.nanoTime() - begin) / 1e9);
+        stack.restartRunning(target);
+        out.printf("%s restarted in %.1f s%n", target, (System.nanoTime() - begin) / 1e9);
     }
 
     private static void status(StackSettings settings, PrintStream out) {
@@ -208,12 +223,21 @@ public final class StackCli {
         printUrls(settings, alive.containsKey("order-api"), out);
     }
 
+    private static String ports(int instances, java.util.function.IntUnaryOperator port) {
+        return String.join(", ", java.util.stream.IntStream.rangeClosed(1, instances)
+                .mapToObj(n -> Integer.toString(port.applyAsInt(n))).toList());
+    }
+
     static void printUrls(StackSettings s, boolean apps, PrintStream out) {
         out.println();
         if (apps) {
             out.println("  delivery board     " + s.deliveryUrl() + "/   (open it in a browser)");
             out.println("  order-api          " + s.orderApiUrl() + "/orders   (OpenAPI: " + s.orderApiUrl() + "/v3/api-docs)");
             out.println("  delivery-streams   " + s.deliveryUrl() + "/deliveries");
+            if (s.balanced()) {
+                out.println("  (HAProxy on those ports; order-api instances on " + ports(s.instances(), s::orderApiInstancePort)
+                        + ", delivery-streams instances on " + ports(s.instances(), s::deliveryInstancePort) + ")");
+            }
         }
         out.println("  schema registry    " + s.registryUrl() + "/subjects");
         out.println("  kafka connect      " + s.connectUrl() + "/connectors/" + Connect.CONNECTOR + "/status");

@@ -15,6 +15,11 @@ import java.util.Optional;
  * one, each is generated at random when the state directory first needs it and kept there in an owner-only file
  * ({@link DbPasswords}), so the launcher, the apps it starts, Connect and every tool reading these settings (the
  * benchmark) agree on it. {@code dbPasswordOverrides} holds only the passwords that were set explicitly.
+ *
+ * <p>{@code instances} ({@code STACK_INSTANCES}, default 2) is how many processes each app runs as. With 2, HAProxy
+ * listens on the apps' ports (8080, 8082) and balances over the instances, which listen on their own
+ * ({@link #orderApiInstancePort}, {@link #deliveryInstancePort}: by default the app's port + 100, + 101 ... for
+ * order-api, + 100, + 102 for delivery-streams); with 1 there is no balancer and each app listens on its port itself.
  */
 public record StackSettings(
         Path home,
@@ -29,7 +34,10 @@ public record StackSettings(
         int deliveryPort,
         Map<String, String> dbPasswordOverrides,
         long debeziumPollIntervalMs,
-        int kafkaBrokers) {
+        int kafkaBrokers,
+        int instances,
+        Map<String, Integer> instancePorts,
+        boolean warmUp) {
 
     public static final String HOST = "127.0.0.1";
 
@@ -49,19 +57,30 @@ public record StackSettings(
                 intValue("delivery.port", 8082),
                 passwordOverrides(),
                 Long.parseLong(value("debezium.poll.interval.ms", "10")),
-                intValue("kafka.brokers", 1));
+                intValue("kafka.brokers", 1),
+                intValue("instances", 2),
+                Map.of(),
+                Boolean.parseBoolean(value("warm-up", "true")));
     }
 
     public StackSettings withStateDir(Path dir) {
         return new StackSettings(home, dir.toAbsolutePath().normalize(), host, mariadbPort, kafkaPort,
                 kafkaControllerPort, registryPort, connectPort, orderApiPort, deliveryPort, dbPasswordOverrides,
-                debeziumPollIntervalMs, kafkaBrokers);
+                debeziumPollIntervalMs, kafkaBrokers, instances, instancePorts, warmUp);
     }
 
     /** The same settings with a Kafka cluster of {@code brokers} (1, or 3 for replication factor 3). */
     public StackSettings withKafkaBrokers(int brokers) {
         return new StackSettings(home, stateDir, host, mariadbPort, kafkaPort, kafkaControllerPort, registryPort,
-                connectPort, orderApiPort, deliveryPort, dbPasswordOverrides, debeziumPollIntervalMs, brokers);
+                connectPort, orderApiPort, deliveryPort, dbPasswordOverrides, debeziumPollIntervalMs, brokers,
+                instances, instancePorts, warmUp);
+    }
+
+    /** The same settings with each app as {@code n} instances (1, or 2 behind HAProxy). */
+    public StackSettings withInstances(int n) {
+        return new StackSettings(home, stateDir, host, mariadbPort, kafkaPort, kafkaControllerPort, registryPort,
+                connectPort, orderApiPort, deliveryPort, dbPasswordOverrides, debeziumPollIntervalMs, kafkaBrokers,
+                n, instancePorts, warmUp);
     }
 
     /** The same settings on other ports, for a stack that must not collide with one already running. */
@@ -71,11 +90,64 @@ public record StackSettings(
                 ports.getOrDefault("kafka-controller", kafkaControllerPort),
                 ports.getOrDefault("registry", registryPort), ports.getOrDefault("connect", connectPort),
                 ports.getOrDefault("order-api", orderApiPort), ports.getOrDefault("delivery", deliveryPort),
-                dbPasswordOverrides, debeziumPollIntervalMs, kafkaBrokers);
+                dbPasswordOverrides, debeziumPollIntervalMs, kafkaBrokers, instances, instancePortsOf(ports), warmUp);
+    }
+
+    /** The instance ports among {@code ports} ({@code order-api-1}, {@code delivery-2} ...), as instance names. */
+    private Map<String, Integer> instancePortsOf(Map<String, Integer> ports) {
+        Map<String, Integer> chosen = new java.util.HashMap<>(instancePorts);
+        ports.forEach((name, port) -> {
+            if (name.matches("(order-api|delivery)-\\d+")) {
+                chosen.put(instanceName(name.substring(0, name.lastIndexOf('-')),
+                        Integer.parseInt(name.substring(name.lastIndexOf('-') + 1))), port);
+            }
+        });
+        return chosen;
+    }
+
+    /** The process name of instance {@code n} (from 1) of an app: {@code order-api}, {@code order-api-2} ... */
+    public static String instanceName(String app, int n) {
+        return n == 1 ? app : app + "-" + n;
+    }
+
+    /**
+     * The same settings with the apps' warm-up before ready on or off ({@code STACK_WARM_UP}, default on: an
+     * order-api instance sends itself dry-run orders until its JIT is quiet; tests that measure nothing turn it off).
+     */
+    public StackSettings withWarmUp(boolean on) {
+        return new StackSettings(home, stateDir, host, mariadbPort, kafkaPort, kafkaControllerPort, registryPort,
+                connectPort, orderApiPort, deliveryPort, dbPasswordOverrides, debeziumPollIntervalMs, kafkaBrokers,
+                instances, instancePorts, on);
+    }
+
+    /** Whether HAProxy fronts the apps: more than one instance each. */
+    public boolean balanced() {
+        return instances > 1;
+    }
+
+    /** Where order-api instance {@code n} (from 1) listens: the app's port itself when it runs alone. */
+    public int orderApiInstancePort(int n) {
+        return instancePort("order-api", n, orderApiPort, 1);
+    }
+
+    /** Where delivery-streams instance {@code n} (from 1) listens: the app's port itself when it runs alone. */
+    public int deliveryInstancePort(int n) {
+        return instancePort("delivery", n, deliveryPort, 2);
+    }
+
+    private int instancePort(String app, int n, int appPort, int step) {
+        if (!balanced()) {
+            return n == 1 ? appPort : appPort + step * (n - 1);
+        }
+        return instancePorts.getOrDefault(instanceName(app, n), appPort + 100 + step * (n - 1));
     }
 
     public StackSettings {
         dbPasswordOverrides = Map.copyOf(dbPasswordOverrides);
+        instancePorts = Map.copyOf(instancePorts);
+        if (instances != 1 && instances != 2) {
+            throw new IllegalArgumentException("each app runs as 1 instance or as 2 behind HAProxy, not " + instances);
+        }
         if (kafkaBrokers != 1 && kafkaBrokers != 3) {
             throw new IllegalArgumentException("the Kafka cluster has 1 or 3 brokers (a KRaft quorum of 3 survives"
                     + " one loss), not " + kafkaBrokers);

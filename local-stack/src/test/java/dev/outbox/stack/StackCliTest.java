@@ -76,7 +76,37 @@ class StackCliTest {
     @Test
     void theUsageNamesEveryCommandAndOption() {
         assertThat(StackCli.USAGE).contains("start", "--detach", "--infra-only", "--parts=", "--brokers=", "--no-demo",
-                "stop", "status", "reset");
+                "--instances=", "restart", "stop", "status", "reset");
+    }
+
+    @Test
+    void restartTakesOnePartOrOneInstanceOfAnApp() {
+        assertThat(Command.parse(List.of("restart", "connect")).target()).isEqualTo("connect");
+        assertThat(Command.parse(List.of("restart", "order-api-2")).target()).isEqualTo("order-api-2");
+        assertThat(Command.parse(List.of("restart", "delivery", "--instances=1")).applyTo(
+                StackSettings.fromEnvironment(state)).instances()).isEqualTo(1);
+        assertThatThrownBy(() -> Command.parse(List.of("restart"))).isInstanceOf(UsageException.class)
+                .hasMessageContaining("restart which part?").hasMessageContaining("order-api-2");
+        assertThatThrownBy(() -> Command.parse(List.of("restart", "connect", "kafka")))
+                .isInstanceOf(UsageException.class).hasMessageContaining("unknown option 'kafka'");
+        assertThatThrownBy(() -> Command.parse(List.of("restart", "zookeeper"))).isInstanceOf(UsageException.class)
+                .hasMessageContaining("unknown part 'zookeeper'");
+    }
+
+    @Test
+    void instancesMoveTheAppsBehindTheBalancer() {
+        StackSettings settings = StackSettings.fromEnvironment(state);
+
+        StackSettings two = Command.parse(List.of("start", "--instances=2")).applyTo(settings);
+        assertThat(two.balanced()).isTrue();
+        assertThat(two.orderApiInstancePort(1)).isEqualTo(two.orderApiPort() + 100);
+        assertThat(two.orderApiInstancePort(2)).isEqualTo(two.orderApiPort() + 101);
+        assertThat(two.deliveryInstancePort(2)).isEqualTo(two.deliveryPort() + 102);
+        StackSettings one = Command.parse(List.of("start", "--instances=1")).applyTo(settings);
+        assertThat(one.balanced()).isFalse();
+        assertThat(one.orderApiInstancePort(1)).isEqualTo(one.orderApiPort());
+        assertThatThrownBy(() -> Command.parse(List.of("start", "--instances=3")).applyTo(settings))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not 3");
     }
 
     @Test

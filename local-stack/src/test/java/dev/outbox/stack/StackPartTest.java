@@ -27,7 +27,7 @@ class StackPartTest {
     @Test
     void theStartOrderIsTheDeclaredOneWhereNothingElseOrdersTheParts() {
         assertThat(Part.startOrder()).containsExactly(Part.MARIADB, Part.KAFKA, Part.REGISTRY, Part.CONNECT,
-                Part.ORDER_API, Part.DELIVERY);
+                Part.ORDER_API, Part.DELIVERY, Part.HAPROXY);
     }
 
     @Test
@@ -36,7 +36,7 @@ class StackPartTest {
         java.util.Collections.reverse(reversed);
 
         assertThat(Part.stopOrder()).isEqualTo(reversed);
-        assertThat(Part.stopOrder().get(0)).isEqualTo(Part.DELIVERY);
+        assertThat(Part.stopOrder().get(0)).isEqualTo(Part.HAPROXY);
         assertThat(Part.stopOrder().get(Part.values().length - 1)).isEqualTo(Part.MARIADB);
     }
 
@@ -74,6 +74,6 @@ class StackPartTest {
     @Test
     void anUnknownPartIsNamedWithTheKnownOnes() {
         assertThatThrownBy(() -> Part.parse("mariadb,zookeeper")).isInstanceOf(StackException.class)
-                .hasMessage("unknown part 'zookeeper'; parts: mariadb, kafka, registry, connect, order-api, delivery");
+                .hasMessage("unknown part 'zookeeper'; parts: mariadb, kafka, registry, connect, order-api, delivery, haproxy");
     }
 }

@@ -39,7 +39,9 @@ import java.util.Map;
         properties = {"outbox.delete-after-insert=false", "server.address=127.0.0.1",
                 "logging.structured.format.console=",
                 // expired Idempotency-Keys are deleted every second, two rows per batch (see the cleanup test)
-                "orders.idempotency.cleanup-interval=1s", "orders.idempotency.cleanup-batch-size=2"})
+                "orders.idempotency.cleanup-interval=1s", "orders.idempotency.cleanup-batch-size=2",
+                // the tests send what they test; the warm-up has a test of its own (ReadinessTest)
+                "orders.readiness.warm-up=false"})
 public abstract class OrderApiTestBase {
 
     protected static StackSettings stack;

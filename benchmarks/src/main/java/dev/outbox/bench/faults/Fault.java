@@ -34,13 +34,13 @@ enum Fault {
         }
     },
     DELIVERY("kill -9 of one of two delivery-streams instances, restarted after 20 s (past the session timeout,"
-            + " so the survivor becomes the owner)") {
+            + " so the other one becomes the owner)") {
         @Override
         void inject(Stack stack) throws InterruptedException {
             killAndRestart(stack, Part.DELIVERY, 20_000);
         }
     },
-    ORDER_API("kill -9 of the order-api with requests in flight, restarted at once") {
+    ORDER_API("kill -9 of one of two order-api instances with requests in flight, restarted at once") {
         @Override
         void inject(Stack stack) throws InterruptedException {
             killAndRestart(stack, Part.ORDER_API, 0);
@@ -73,9 +73,55 @@ enum Fault {
             Thread.sleep(30_000);
             stack.restart(Part.REGISTRY);
         }
+    },
+
+    // a deploy: each part restarted cleanly (TERM, then started again), one instance at a time
+
+    ORDER_API_ROLLING("rolling restart of order-api: each instance in turn stopped (it drains, then finishes what it"
+            + " accepted) and started again (warm before it is ready)", true) {
+        @Override
+        void inject(Stack stack) {
+            stack.restartRunning("order-api");
+            stack.restartRunning("order-api-2");
+        }
+    },
+    DELIVERY_ROLLING("rolling restart of delivery-streams: each instance in turn stopped (it drains and leaves the"
+            + " group) and started again", true) {
+        @Override
+        void inject(Stack stack) {
+            stack.restartRunning("delivery");
+            stack.restartRunning("delivery-2");
+        }
+    },
+    CONNECT_RESTART("Kafka Connect stopped (TERM: it stores its offsets) and started again", true) {
+        @Override
+        void inject(Stack stack) {
+            stack.restart(Part.CONNECT);
+        }
+    },
+    REGISTRY_RESTART("schema registry stopped and started again", true) {
+        @Override
+        void inject(Stack stack) {
+            stack.restart(Part.REGISTRY);
+        }
+    },
+    BROKER_ROLLING("rolling restart of Kafka: on the 3-broker cluster each broker in turn stopped cleanly and started"
+            + " again; a single broker is one clean restart, an outage of Kafka while it lasts", true) {
+        @Override
+        void inject(Stack stack) {
+            if (stack.settings().kafkaBrokers() > 1) {
+                for (int n = stack.settings().kafkaBrokers(); n >= 1; n--) {
+                    stack.restartKafkaNodeCleanly(n);
+                }
+            } else {
+                stack.restart(Part.KAFKA);
+            }
+        }
     };
 
     final String description;
+    /** Part of a deploy ({@code ./stack deploy-drill}): a clean restart, not a crash. */
+    final boolean rolling;
 
     private static void killAndRestart(Stack stack, Part part, long downMillis) throws InterruptedException {
         stack.kill(part);
@@ -115,7 +161,12 @@ enum Fault {
     private static final String CONNECT_OFFSETS = "_connect-offsets";
 
     Fault(String description) {
+        this(description, false);
+    }
+
+    Fault(String description, boolean rolling) {
         this.description = description;
+        this.rolling = rolling;
     }
 
     /** Breaks the part and brings it back; returns once the part is ready again. */
@@ -125,10 +176,12 @@ enum Fault {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** "all" or ids separated by commas: "connect,delivery,mariadb". */
+    /** "all" (the crashes), "rolling" (a deploy) or ids separated by commas: "connect,delivery,mariadb". */
     static Set<Fault> parse(String csv) {
-        if (csv.equals("all")) {
-            return java.util.EnumSet.allOf(Fault.class);
+        if (csv.equals("all") || csv.equals("rolling")) {
+            boolean rolling = csv.equals("rolling");
+            return Stream.of(values()).filter(f -> f.rolling == rolling)
+                    .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
         }
         return Stream.of(csv.split(",")).map(String::trim).map(id -> Stream.of(values())
                         .filter(f -> f.id().equals(id)).findFirst()

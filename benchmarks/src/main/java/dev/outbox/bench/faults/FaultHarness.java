@@ -6,7 +6,6 @@ import dev.outbox.bench.Results;
 import dev.outbox.bench.ResultsJson;
 import dev.outbox.stack.Stack;
 import dev.outbox.stack.StackSettings;
-import dev.outbox.stack.Supervised;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -26,8 +25,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Kill and count: starts a private stack on free ports (two delivery-streams instances), places orders at a steady
- * rate, injects each {@link Fault} in turn while they flow, lets the pipeline settle, and checks the promises of the
+ * Kill and count: starts a private stack on free ports (two instances of each app behind HAProxy), places orders at
+ * a steady rate, injects each {@link Fault} in turn while they flow (the crashes, or with {@code --faults=rolling} the
+ * clean restarts of a deploy: {@code ./stack deploy-drill}), lets the pipeline settle, and checks the promises of the
  * outbox against what the database, the projection and the topics hold ({@link Ledger}): nothing accepted is lost,
  * nothing is applied twice, nothing is dead-lettered, clients see no 5xx but 503. Writes the table to
  * {@code benchmarks/results/faults-<timestamp>.md} and {@code .json}.
@@ -42,8 +42,10 @@ public final class FaultHarness {
 
     public static final String USAGE = """
             usage: ./stack faults [options]
-              --faults=LIST        faults in the order injected, or all (default all):
-                                   connect, delivery, order-api, mariadb, broker, registry
+              --faults=LIST        faults in the order injected, all (the crashes, the default) or rolling (a deploy):
+                                   connect, delivery, order-api, mariadb, broker, registry;
+                                   order-api-rolling, delivery-rolling, connect-restart, registry-restart,
+                                   broker-rolling
               --orders=N           orders in all, shared evenly by the faults (default 20000)
               --rate=R             orders per second while the faults run (default 50)
               --command-every=N    one accepted order in N goes on to courier, pickup and delivery (default 10)
@@ -136,16 +138,23 @@ public final class FaultHarness {
         int kafka = freePortRun(2 * options.brokers());
         ports.put("kafka", kafka);
         ports.put("kafka-controller", kafka + 1);
+        for (String instance : new String[]{"order-api-1", "order-api-2", "delivery-1", "delivery-2"}) {
+            ports.put(instance, freePort());
+        }
+        // a deploy is measured with what makes it smooth, the warm-up before ready; the crashes do without it (an
+        // instance that comes back is behind the balancer either way), and start sooner
+        boolean rolling = options.faults().stream().allMatch(f -> f.rolling);
         StackSettings settings = StackSettings.fromEnvironment(home).withStateDir(options.stateDir()).withPorts(ports)
-                .withKafkaBrokers(options.brokers());
+                .withKafkaBrokers(options.brokers()).withInstances(2).withWarmUp(rolling);
         String startedAt = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         System.out.printf("[faults] starting a private stack in %s, ports %s%n", options.stateDir(), ports);
         try (Stack stack = Stack.start(settings, Stack.Part.ALL, System.out); LoadClient http = new LoadClient()) {
-            int survivorPort = freePort();
-            Supervised survivor = stack.startExtraDeliveryInstance("delivery-2", survivorPort);
-            String survivorUrl = "http://" + settings.host() + ":" + survivorPort;
-            System.out.println("[faults] second delivery instance on " + survivorUrl + " (pid " + survivor.pid() + ")");
-            List<FaultRow> rows = runFaults(options, stack, http, survivorUrl);
+            // the crash of a delivery instance is seen through the other one, its reads asked of it directly; a deploy
+            // restarts both, so its clients go where clients go, through the balancer
+            String readsUrl = rolling ? settings.deliveryUrl()
+                    : "http://" + settings.host() + ":" + settings.deliveryInstancePort(2);
+            System.out.println("[faults] delivery commands and reads through " + readsUrl);
+            List<FaultRow> rows = runFaults(options, stack, http, readsUrl);
             return write(options, startedAt, command, rows);
         }
     }
@@ -286,7 +295,7 @@ public final class FaultHarness {
         Report report = new Report(startedAt, command, machine, options.rate(), options.ordersPerFault(),
                 options.commandEvery(), rows, holds, markdown);
         Files.createDirectories(options.results());
-        String name = "faults-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
+        String name = (options.faults().stream().allMatch(f -> f.rolling) ? "rolling-" : "faults-") + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
                 .format(Instant.parse(startedAt));
         Files.writeString(options.results().resolve(name + ".md"), markdown);
         ResultsJson.write(options.results().resolve(name + ".json"), report);

@@ -36,23 +36,28 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
 
     /** The stack for the calling test class, started on first use. */
     public static Stack stack(ExtensionContext context) {
-        Set<Stack.Part> parts = context.getTestClass()
-                .map(c -> c.getAnnotation(StackParts.class))
-                .map(a -> (Set<Stack.Part>) EnumSet.copyOf(List.of(a.value())))
+        java.util.Optional<StackParts> annotation = context.getTestClass().map(c -> c.getAnnotation(StackParts.class));
+        Set<Stack.Part> parts = annotation.map(a -> (Set<Stack.Part>) EnumSet.copyOf(List.of(a.value())))
                 .orElse(Stack.Part.ALL);
-        String key = parts.stream().map(Stack.Part::id).sorted().collect(Collectors.joining(","));
-        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(key, k -> startStack(parts, k), Stack.class);
+        int instances = annotation.map(StackParts::instances).orElse(1);
+        boolean warmUp = annotation.map(StackParts::warmUp).orElse(false);
+        String key = parts.stream().map(Stack.Part::id).sorted().collect(Collectors.joining(","))
+                + (instances == 1 ? "" : " x" + instances) + (warmUp ? " warm" : "");
+        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(key,
+                k -> startStack(parts, instances, warmUp, k), Stack.class);
     }
 
-    private static Stack startStack(Set<Stack.Part> parts, String key) {
+    private static Stack startStack(Set<Stack.Part> parts, int instances, boolean warmUp, String key) {
         Path home = Path.of(System.getProperty("stack.home", "..")).toAbsolutePath().normalize();
         Path dir = Path.of(System.getProperty("stack.test.dir", "target/stack")).toAbsolutePath()
                 .resolve(Integer.toHexString(key.hashCode()));
         Map<String, Integer> ports = new LinkedHashMap<>();
-        for (String part : new String[]{"mariadb", "kafka", "kafka-controller", "registry", "connect", "order-api", "delivery"}) {
+        for (String part : new String[]{"mariadb", "kafka", "kafka-controller", "registry", "connect", "order-api", "delivery",
+                "order-api-1", "order-api-2", "delivery-1", "delivery-2"}) {
             ports.put(part, freePort());
         }
-        StackSettings settings = StackSettings.fromEnvironment(home).withStateDir(dir).withPorts(ports);
+        StackSettings settings = StackSettings.fromEnvironment(home).withStateDir(dir).withInstances(instances)
+                .withWarmUp(warmUp).withPorts(ports);
         Stack.deleteTree(dir);
         System.out.println("[tests] starting the stack (" + key + ") once for this run, ports " + ports);
         Stack stack = Stack.start(settings, parts, System.out);

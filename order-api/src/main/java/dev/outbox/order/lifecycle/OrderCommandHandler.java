@@ -56,9 +56,18 @@ public class OrderCommandHandler {
      */
     public Mono<Answer> place(PlaceOrder command, TraceHeaders trace, IdempotentCommands.Request request,
                               Function<Order, Answer> answer) {
+        return place(command, trace, request, answer, false);
+    }
+
+    /**
+     * {@link #place(PlaceOrder, TraceHeaders, IdempotentCommands.Request, Function)}, or with {@code dryRun} the same
+     * work with the transaction rolled back: nothing is stored, no event reaches the binlog (an instance warming up).
+     */
+    public Mono<Answer> place(PlaceOrder command, TraceHeaders trace, IdempotentCommands.Request request,
+                              Function<Order, Answer> answer, boolean dryRun) {
         // timed inside: a key stored already, or by a concurrent request (its insert, the transaction's first write,
         // fails), is outcome "replayed"
-        return idempotency.execute(request, firstAnswer -> timed("place", Mono.defer(() -> {
+        return idempotency.execute(request, firstAnswer -> timed(dryRun ? "place-dry-run" : "place", Mono.defer(() -> {
             var placed = Order.decide(command, events);
             Order order = Order.from(placed);
             Answer placedAnswer = answer.apply(order);
@@ -66,11 +75,12 @@ public class OrderCommandHandler {
                     .then(orders.insert(order))
                     .then(outbox.write(order.id(), List.of(placed), Order.FIRST_SEQUENCE, trace))
                     .thenReturn(placedAnswer)
-                    .as(transaction::transactional)
+                    .as(work -> dryRun ? rolledBack(work) : transaction.transactional(work))
                     // DEBUG: one line per order is the log's growth and a few per cent of the CPU; the
                     // orders.commands metric counts them and the trace follows each one
-                    .doOnSuccess(a -> log.atDebug().addKeyValue("orderId", order.id()).addKeyValue("event", "OrderPlaced")
-                            .addKeyValue("traceparent", trace.traceparent()).log("order placed"));
+                    .doOnSuccess(a -> log.atDebug().addKeyValue("orderId", order.id())
+                            .addKeyValue("event", "OrderPlaced").addKeyValue("traceparent", trace.traceparent())
+                            .log("order placed"));
         })));
     }
 
@@ -108,6 +118,13 @@ public class OrderCommandHandler {
                                     .addKeyValue("event", e.getSchema().getName())
                                     .addKeyValue("traceparent", trace.traceparent()).log("order changed")));
                 });
+    }
+
+    private <T> Mono<T> rolledBack(Mono<T> work) {
+        return transaction.execute(tx -> {
+            tx.setRollbackOnly();
+            return work;
+        }).singleOrEmpty();
     }
 
     /**

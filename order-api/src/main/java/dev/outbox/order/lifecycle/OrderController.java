@@ -39,11 +39,13 @@ class OrderController {
     private final OrderCommandHandler handler;
     private final TraceContext trace;
     private final JsonMapper json;
+    private final DryRuns dryRuns;
 
-    OrderController(OrderCommandHandler handler, TraceContext trace, JsonMapper json) {
+    OrderController(OrderCommandHandler handler, TraceContext trace, JsonMapper json, DryRuns dryRuns) {
         this.handler = handler;
         this.trace = trace;
         this.json = json;
+        this.dryRuns = dryRuns;
     }
 
     @Operation(summary = "Place an order", description = "201 with the order and its Location. With an "
@@ -54,13 +56,15 @@ class OrderController {
     Mono<ResponseEntity<String>> place(
             @Parameter(description = "Client-chosen key, 1-255 printable ASCII characters")
             @RequestHeader(name = IdempotentCommands.HEADER, required = false) String key,
+            @Parameter(hidden = true) @RequestHeader(name = DryRuns.HEADER, required = false) String warmUp,
             @Valid @RequestBody PlaceOrderRequest body, ServerWebExchange exchange) {
+        boolean dryRun = dryRuns.requested(warmUp);
         OrderCommand.PlaceOrder command = body.toCommand();
         var traceHeaders = trace.of(exchange);
         // the key is the client's: without authentication, the customer the order is for identifies it (see
         // IdempotencyStore), so the same key sent for another customer is another request
         var request = IdempotentCommands.Request.of(key, command.customerId(), () -> json.writeValueAsString(body));
-        return handler.place(command, traceHeaders, request, this::created).map(OrderController::response);
+        return handler.place(command, traceHeaders, request, this::created, dryRun).map(OrderController::response);
     }
 
     @Operation(summary = "Read an order")
