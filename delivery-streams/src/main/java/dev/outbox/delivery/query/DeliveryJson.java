@@ -24,8 +24,8 @@ public final class DeliveryJson {
      * @param historySize how many entries the whole history has ({@code GET /deliveries/{id}/history} pages them)
      */
     public record Delivery(String orderId, String customerId, String status, String courierId, int failedAttempts,
-                           Address deliveryAddress, List<Line> lines, long orderSequence, Instant placedAt,
-                           Instant updatedAt, List<Transition> history, long historySize) {
+                           Address deliveryAddress, String giftMessage, List<Line> lines, long orderSequence,
+                           Instant placedAt, Instant updatedAt, List<Transition> history, long historySize) {
     }
 
     /**
@@ -82,6 +82,7 @@ public final class DeliveryJson {
                 view.getCourierId(), view.getFailedAttempts(),
                 new Address(a.getRecipient(), a.getStreet(), a.getCity(), a.getPostalCode(), a.getCountry(),
                         a.getInstructions()),
+                view.getGiftMessage(),
                 view.getLines().stream().map(DeliveryJson::line).toList(),
                 view.getOrderSequence(), view.getPlacedAt(), view.getUpdatedAt(),
                 view.getHistory().stream().map(DeliveryJson::transition).toList(),

@@ -182,6 +182,8 @@ public class Delivery {
                 .setCustomerId(placed.getCustomerId())
                 .setLines(new ArrayList<>(placed.getLines()))
                 .setDeliveryAddress(placed.getDeliveryAddress())
+                // OrderPlaced v2 (an order service of the previous version) carries none: null, its default
+                .setGiftMessage(placed.getGiftMessage())
                 .setStatus(DeliveryStatus.AWAITING_COURIER)
                 .setCourierId(null)
                 .setFailedAttempts(0)
@@ -308,6 +310,7 @@ public class Delivery {
                 .setCustomerId(view.getCustomerId())
                 .setLines(view.getLines())
                 .setDeliveryAddress(view.getDeliveryAddress())
+                .setGiftMessage(view.getGiftMessage())
                 .setStatus(view.getStatus())
                 .setCourierId(view.getCourierId())
                 .setFailedAttempts(view.getFailedAttempts())

@@ -30,6 +30,6 @@ class PageMergeTest {
 
     private static DeliveryJson.Page page(String next, String... ids) {
         return new DeliveryJson.Page(List.of(ids).stream().map(id -> new DeliveryJson.Delivery(id, "c",
-                "AWAITING_COURIER", null, 0, null, List.of(), 1, null, null, List.of(), 0)).toList(), next);
+                "AWAITING_COURIER", null, 0, null, null, List.of(), 1, null, null, List.of(), 0)).toList(), next);
     }
 }

@@ -32,7 +32,7 @@ public final class Fixtures {
 
     public static OrderPlaced placed(UUID orderId, UUID eventId, long sequence) {
         return new OrderPlaced(eventId, orderId, sequence, T0, "customer-1",
-                List.of(new OrderLine("SKU-1", 2), new OrderLine("SKU-2", 1)), address("12 Baker Street"));
+                List.of(new OrderLine("SKU-1", 2), new OrderLine("SKU-2", 1)), address("12 Baker Street"), null);
     }
 
     public static DeliveryAddressChanged addressChanged(UUID orderId, long sequence, String street) {

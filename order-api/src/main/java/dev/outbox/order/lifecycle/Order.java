@@ -54,18 +54,20 @@ public final class Order {
     private final String customerId;
     private final List<Line> lines;
     private final Address deliveryAddress;
+    private final String giftMessage;
     private final Status status;
     private final String cancelReason;
     private final long version;
     private final Instant placedAt;
     private final Instant updatedAt;
 
-    public Order(UUID id, String customerId, List<Line> lines, Address deliveryAddress, Status status,
-                 String cancelReason, long version, Instant placedAt, Instant updatedAt) {
+    public Order(UUID id, String customerId, List<Line> lines, Address deliveryAddress, String giftMessage,
+                 Status status, String cancelReason, long version, Instant placedAt, Instant updatedAt) {
         this.id = id;
         this.customerId = customerId;
         this.lines = List.copyOf(lines);
         this.deliveryAddress = deliveryAddress;
+        this.giftMessage = giftMessage;
         this.status = status;
         this.cancelReason = cancelReason;
         this.version = version;
@@ -103,6 +105,7 @@ public final class Order {
                 .setCustomerId(command.customerId())
                 .setLines(command.lines().stream().map(l -> new OrderLine(l.sku(), l.quantity())).toList())
                 .setDeliveryAddress(toEvent(command.deliveryAddress()))
+                .setGiftMessage(command.giftMessage())
                 .build();
     }
 
@@ -153,17 +156,17 @@ public final class Order {
     public static Order from(OrderPlaced e) {
         return new Order(e.getOrderId(), e.getCustomerId(),
                 e.getLines().stream().map(l -> new Line(l.getSku(), l.getQuantity())).toList(),
-                fromEvent(e.getDeliveryAddress()), Status.PLACED, null, e.getSequence(), e.getOccurredAt(),
+                fromEvent(e.getDeliveryAddress()), e.getGiftMessage(), Status.PLACED, null, e.getSequence(), e.getOccurredAt(),
                 e.getOccurredAt());
     }
 
     public Order apply(SpecificRecord event) {
         if (event instanceof OrderCancelled e) {
-            return new Order(id, customerId, lines, deliveryAddress, Status.CANCELLED, e.getReason(),
+            return new Order(id, customerId, lines, deliveryAddress, giftMessage, Status.CANCELLED, e.getReason(),
                     e.getSequence(), placedAt, e.getOccurredAt());
         }
         if (event instanceof DeliveryAddressChanged e) {
-            return new Order(id, customerId, lines, fromEvent(e.getDeliveryAddress()), status, cancelReason,
+            return new Order(id, customerId, lines, fromEvent(e.getDeliveryAddress()), giftMessage, status, cancelReason,
                     e.getSequence(), placedAt, e.getOccurredAt());
         }
         throw new IllegalArgumentException("Order does not apply " + event.getSchema().getFullName());
@@ -202,6 +205,11 @@ public final class Order {
 
     public Address deliveryAddress() {
         return deliveryAddress;
+    }
+
+    /** The message for the recipient, or null. */
+    public String giftMessage() {
+        return giftMessage;
     }
 
     public Status status() {

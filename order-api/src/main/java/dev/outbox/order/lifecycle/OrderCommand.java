@@ -6,7 +6,9 @@ import java.util.UUID;
 /** What a client may ask of an order: plain, immutable values; the {@link Order} aggregate decides. */
 public sealed interface OrderCommand {
 
-    record PlaceOrder(String customerId, List<Line> lines, Address deliveryAddress) implements OrderCommand {
+    /** @param giftMessage a message for the recipient, or null */
+    record PlaceOrder(String customerId, List<Line> lines, Address deliveryAddress, String giftMessage)
+            implements OrderCommand {
         public PlaceOrder {
             lines = List.copyOf(lines);
         }

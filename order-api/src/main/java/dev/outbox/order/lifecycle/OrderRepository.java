@@ -31,7 +31,7 @@ public class OrderRepository {
         // one round trip: the order joined with its lines, ordered
         return db.sql("""
                         SELECT o.id, o.customer_id, o.status, o.recipient, o.street, o.city, o.postal_code, o.country,
-                               o.instructions, o.cancel_reason, o.version, o.placed_at, o.updated_at,
+                               o.instructions, o.gift_message, o.cancel_reason, o.version, o.placed_at, o.updated_at,
                                l.sku, l.quantity
                         FROM customer_order o JOIN order_line l ON l.order_id = o.id
                         WHERE o.id = :id ORDER BY l.line_no""")
@@ -45,10 +45,11 @@ public class OrderRepository {
     public Mono<Void> insert(Order order) {
         DatabaseClient.GenericExecuteSpec orderRow = db.sql("""
                         INSERT INTO customer_order (id, customer_id, status, recipient, street, city, postal_code,
-                            country, instructions, cancel_reason, version, placed_at, updated_at)
+                            country, instructions, gift_message, cancel_reason, version, placed_at, updated_at)
                         VALUES (:id, :customerId, :status, :recipient, :street, :city, :postalCode, :country,
-                            :instructions, :cancelReason, :version, :placedAt, :updatedAt)""")
+                            :instructions, :giftMessage, :cancelReason, :version, :placedAt, :updatedAt)""")
                 .bind("customerId", order.customerId())
+                .bind("giftMessage", nullable(order.giftMessage()))
                 .bind("placedAt", utc(order.placedAt()))
                 .bind("id", order.id().toString());
         orderRow = bindState(orderRow, order);
@@ -101,7 +102,8 @@ public class OrderRepository {
                 r.get("instructions", String.class));
         Line line = new Line(r.get("sku", String.class), r.get("quantity", Integer.class));
         Order order = new Order(UUID.fromString(r.get("id", String.class)), r.get("customer_id", String.class),
-                List.of(), address, Order.Status.valueOf(r.get("status", String.class)),
+                List.of(), address, r.get("gift_message", String.class),
+                Order.Status.valueOf(r.get("status", String.class)),
                 r.get("cancel_reason", String.class), r.get("version", Long.class),
                 instant(r.get("placed_at", LocalDateTime.class)), instant(r.get("updated_at", LocalDateTime.class)));
         return new Row(order, line);
@@ -111,8 +113,8 @@ public class OrderRepository {
         Order o = rows.get(0).order();
         List<Line> lines = new ArrayList<>(rows.size());
         rows.forEach(row -> lines.add(row.line()));
-        return new Order(o.id(), o.customerId(), lines, o.deliveryAddress(), o.status(), o.cancelReason(),
-                o.version(), o.placedAt(), o.updatedAt());
+        return new Order(o.id(), o.customerId(), lines, o.deliveryAddress(), o.giftMessage(), o.status(),
+                o.cancelReason(), o.version(), o.placedAt(), o.updatedAt());
     }
 
     private static LocalDateTime utc(Instant instant) {

@@ -24,12 +24,13 @@ public final class OrderRequests {
     public record PlaceOrderRequest(
             @NotBlank @Size(max = 64) @PlainText String customerId,
             @NotEmpty @Size(max = Order.MAX_LINES) List<@NotNull @Valid LineRequest> lines,
-            @NotNull @Valid AddressRequest deliveryAddress) {
+            @NotNull @Valid AddressRequest deliveryAddress,
+            @Size(max = 200) @PlainText String giftMessage) {
 
         OrderCommand.PlaceOrder toCommand() {
             return new OrderCommand.PlaceOrder(customerId.strip(),
                     lines.stream().map(l -> new OrderCommand.Line(l.sku().strip(), l.quantity())).toList(),
-                    deliveryAddress.toAddress());
+                    deliveryAddress.toAddress(), giftMessage == null || giftMessage.isBlank() ? null : giftMessage.strip());
         }
     }
 

@@ -31,7 +31,7 @@ class OrderTest {
     private final Address home = new Address("Ada", "1 Main St", "London", "N1", "GB", null);
 
     private PlaceOrder place(List<Line> lines) {
-        return new PlaceOrder("c-1", lines, home);
+        return new PlaceOrder("c-1", lines, home, null);
     }
 
     @Test
