@@ -21,7 +21,14 @@ public final class JavaApp {
      */
     public static Supervised start(StackSettings s, String name, String module, int port, Map<String, String> env,
                                    List<String> jvmOptions, Supervised.Listener listener) throws IOException {
-        Path jar = s.home().resolve(module).resolve("target").resolve(module + ".jar");
+        return start(s.home(), s, name, module, port, env, jvmOptions, listener);
+    }
+
+    /** {@link #start(StackSettings, String, String, int, Map, List, Supervised.Listener)} with the jar built in {@code home}. */
+    public static Supervised start(Path home, StackSettings s, String name, String module, int port,
+                                   Map<String, String> env, List<String> jvmOptions, Supervised.Listener listener)
+            throws IOException {
+        Path jar = home.resolve(module).resolve("target").resolve(module + ".jar");
         if (!Files.isRegularFile(jar)) {
             throw new StackException(name + ": " + jar + " is missing; build first: ./mvnw -DskipTests install");
         }

@@ -127,6 +127,8 @@ public final class Stack implements AutoCloseable {
     private final PrintStream out;
     /** Starters that replace the real ones, for tests of the launcher itself; empty otherwise. */
     private final Map<Part, Starter> replacedStarters;
+    /** Where the apps' jars are taken from: the project by default; another build of it for a version rollout. */
+    private volatile Path appHome;
     private final long t0 = System.nanoTime();
     /** Guards {@link #closed} against a process being registered while {@link #close()} takes its list. */
     private final Object lifecycle = new Object();
@@ -138,6 +140,7 @@ public final class Stack implements AutoCloseable {
         this.settings = settings;
         this.out = out;
         this.replacedStarters = Map.copyOf(replacedStarters);
+        this.appHome = settings.home();
     }
 
     public StackSettings settings() {
@@ -162,11 +165,25 @@ public final class Stack implements AutoCloseable {
         return start(settings, wanted, out, Map.of());
     }
 
+    /**
+     * {@link #start(StackSettings, Set, PrintStream)} with the apps (order-api, delivery-streams) from the build in
+     * {@code appHome}, another checkout of the project: the version a rollout starts from.
+     */
+    public static Stack start(StackSettings settings, Set<Part> wanted, PrintStream out, Path appHome) {
+        return start(settings, wanted, out, Map.of(), appHome);
+    }
+
     /** {@link #start(StackSettings, Set, PrintStream)} with some parts started by {@code starters} instead. */
     static Stack start(StackSettings settings, Set<Part> wanted, PrintStream out, Map<Part, Starter> starters) {
+        return start(settings, wanted, out, starters, settings.home());
+    }
+
+    private static Stack start(StackSettings settings, Set<Part> wanted, PrintStream out, Map<Part, Starter> starters,
+                               Path appHome) {
         Set<Part> parts = Part.withNeeds(wanted);
         PidFiles.refuseIfRunning(settings);
         Stack stack = new Stack(settings, out, starters);
+        stack.appHome = appHome;
         // Ctrl-C (or any exit of the JVM) during the start-up stops what was started so far; once started, the
         // caller owns the stack (./stack start installs its own hook, --detach leaves it running on purpose)
         Thread guard = new Thread(stack::close, "stack-start-interrupted");
@@ -410,7 +427,7 @@ public final class Stack implements AutoCloseable {
 
     private Supervised startOrderApiInstance(int n, Supervised.Listener listener) throws IOException {
         String name = StackSettings.instanceName("order-api", n);
-        return JavaApp.start(settings, name, "order-api", settings.orderApiInstancePort(n),
+        return JavaApp.start(appHome, settings, name, "order-api", settings.orderApiInstancePort(n),
                 AppEnvironments.orderApi(settings, registryAccounts), List.of(), listener);
     }
 
@@ -439,7 +456,7 @@ public final class Stack implements AutoCloseable {
                                              Supervised.Listener listener) throws IOException {
         Map<String, String> all = new LinkedHashMap<>(AppEnvironments.delivery(settings, registryAccounts, name));
         all.putAll(env);
-        return JavaApp.start(settings, name, "delivery-streams", port, all, List.of(), listener);
+        return JavaApp.start(appHome, settings, name, "delivery-streams", port, all, List.of(), listener);
     }
 
     /** Stops one part (for restart and failover tests); {@link #restart(Part)} starts it again. */
@@ -488,6 +505,15 @@ public final class Stack implements AutoCloseable {
      */
     public void restartRunning(Part part) {
         restartRunning(part.id(), starter(part, false), part);
+    }
+
+    /**
+     * Restarts an instance of an app ({@code order-api-2}) from the build in {@code home}: one step of a version
+     * rollout. Later starts of the apps' instances take their jars from there too.
+     */
+    public void restartRunning(String name, Path home) {
+        appHome = home;
+        restartRunning(name);
     }
 
     /**

@@ -81,6 +81,8 @@ final class Traffic implements AutoCloseable {
     private final AtomicInteger flowsRunning = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean running = new AtomicBoolean(true);
+    /** A gift message every order from now on carries (OrderPlaced v3), or null for none. */
+    private volatile String giftMessage;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Thread consumerThread;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -141,34 +143,43 @@ final class Traffic implements AutoCloseable {
         }
     }
 
+    /** From now on every order carries {@code message} as its gift message (null: none). */
+    void giftMessage(String message) {
+        this.giftMessage = message;
+    }
+
     private void send(Phase phase, Attempt attempt) {
+        String gift = giftMessage;
         String body = """
                 {"customerId":"faults-%d","lines":[{"sku":"FAULT-1","quantity":1}],\
                 "deliveryAddress":{"recipient":"Fault Test","street":"1 Chaos Lane","city":"London",\
-                "postalCode":"N1 9GU","country":"GB"}}""".formatted(attempt.dueNanos % 100);
+                "postalCode":"N1 9GU","country":"GB"}%s}""".formatted(attempt.dueNanos % 100,
+                gift == null ? "" : ",\"giftMessage\":\"" + gift + "\"");
         inFlight.incrementAndGet();
-        http.post(ordersUrl, body, Map.of()).whenComplete((answer, error) -> {
-            inFlight.decrementAndGet();
-            if (error != null) {
-                attempt.status = 0;
-                return;
-            }
-            attempt.status = answer.status();
-            if (answer.status() != 201) {
-                return;
-            }
-            Matcher id = ID.matcher(answer.body());
-            if (!id.find()) {
-                attempt.status = -2; // 201 without an id: counted as an error
-                return;
-            }
-            attempt.acceptedNanos = System.nanoTime();
-            attempt.orderId = id.group(1);
-            expectedStatus.put(attempt.orderId, "AWAITING_COURIER");
-            if (commandEvery > 0 && Math.floorMod(attempt.orderId.hashCode(), commandEvery) == 0) {
-                startFlow(phase, attempt.orderId);
-            }
-        });
+        // every order carries its own Idempotency-Key, as a client that may retry sends it
+        http.post(ordersUrl, body, Map.of("Idempotency-Key", java.util.UUID.randomUUID().toString()))
+                .whenComplete((answer, error) -> {
+                    inFlight.decrementAndGet();
+                    if (error != null) {
+                        attempt.status = 0;
+                        return;
+                    }
+                    attempt.status = answer.status();
+                    if (answer.status() != 201) {
+                        return;
+                    }
+                    Matcher id = ID.matcher(answer.body());
+                    if (!id.find()) {
+                        attempt.status = -2; // 201 without an id: counted as an error
+                        return;
+                    }
+                    attempt.acceptedNanos = System.nanoTime();
+                    attempt.orderId = id.group(1);
+                    expectedStatus.put(attempt.orderId, "AWAITING_COURIER");
+                    if (commandEvery > 0 && Math.floorMod(attempt.orderId.hashCode(), commandEvery) == 0) {
+                        startFlow(phase, attempt.orderId);
+                    }
+                });
     }
 
     /** Once the order is on delivery.status: courier, pickup, delivery ({@link DeliveryCommands}), counted into the phase. */
