@@ -65,7 +65,11 @@ final class Haproxy {
                     # a client that does not finish its headers within 10 s is cut off (no slowloris)
                     timeout http-request 10s
                     timeout http-keep-alive 10s
-                    # an instance whose connection fails, or that closes it unanswered, is not the last word
+                    # an instance whose connection fails, or that closes it unanswered (killed with the request in
+                    # flight), is not the last word: the request goes to the other one. That needs the request kept
+                    # (bodies up to the buffer's 16 KB); a POST sent twice so is safe with an Idempotency-Key, which
+                    # answers the second with the first's answer
+                    option http-buffer-request
                     retries 2
                     option redispatch
                     retry-on conn-failure empty-response

@@ -71,9 +71,9 @@ public final class SchemaRolloutDrill {
                          String registryRefusal, boolean passed, String markdown) {
     }
 
-    record Options(double rate, Duration phase, String base, boolean warmUp, Path results, Path stateDir) {
+    public record Options(double rate, Duration phase, String base, boolean warmUp, Path results, Path stateDir) {
 
-        static Options parse(String[] args, Path home) {
+        public static Options parse(String[] args, Path home) {
             Map<String, String> given = new LinkedHashMap<>();
             for (String arg : args) {
                 if (!arg.startsWith("--") || !arg.contains("=")) {

@@ -111,7 +111,9 @@ class WarmUp {
                 .bodyValue(body)
                 .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value() == 201))
                 .timeout(Duration.ofSeconds(10))
-                .onErrorReturn(false);
+                .onErrorReturn(false)
+                // a dependency that is not there yet (database, registry) is waited for, not hammered
+                .flatMap(ok -> ok ? Mono.just(true) : Mono.delay(Duration.ofMillis(200)).thenReturn(false));
     }
 
     private long compileMillis() {
