@@ -33,10 +33,28 @@ class CompatibilityCheckerTest {
                 List.of(previous(1, V1)));
         assertThat(messages).containsExactly(
                 "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'b' at path '/fields/1' in the"
-                        + " new schema has no default value and is missing in the old schema', additionalInfo:'b'}",
+                        + " new schema has no default value and is missing in the old schema', additionalInfo:'b',"
+                        + " field:'b'}",
                 "{oldSchemaVersion: 1}",
                 "{oldSchema: '" + schema(V1) + "'}",
                 "{validateFields: 'false', compatibility: 'BACKWARD'}");
+    }
+
+    @Test
+    void aFindingNamesTheFieldANestedOneByItsPath() {
+        String v1 = """
+                {"type": "record", "name": "R", "fields": [
+                  {"name": "a", "type": "string"},
+                  {"name": "address", "type": {"type": "record", "name": "Address", "fields": [
+                    {"name": "street", "type": "string"},
+                    {"name": "note", "type": ["null", "string"], "default": null}]}}]}""";
+        String broken = v1.replace("{\"name\": \"note\", \"type\": [\"null\", \"string\"]",
+                "{\"name\": \"note\", \"type\": [\"null\", \"int\"]");
+
+        List<String> messages = CompatibilityChecker.check(CompatibilityLevel.BACKWARD, schema(broken),
+                List.of(previous(2, v1)));
+
+        assertThat(messages.get(0)).contains("MISSING_UNION_BRANCH", "field:'address.note'");
     }
 
     @Test

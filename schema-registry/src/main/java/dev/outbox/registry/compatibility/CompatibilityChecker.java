@@ -39,12 +39,13 @@ public final class CompatibilityChecker {
             List<String> messages = new ArrayList<>();
             if (level.forward()) {
                 // the old schema reads what the new one writes
-                messages.addAll(format(incompatibilities(previous.schema(), candidate), previous, "old", "new",
-                        !level.backward()));
+                messages.addAll(format(incompatibilities(previous.schema(), candidate), previous.schema(), previous,
+                        "old", "new", !level.backward()));
             }
             if (level.backward()) {
                 // the new schema reads what the old one wrote
-                messages.addAll(format(incompatibilities(candidate, previous.schema()), previous, "new", "old", true));
+                messages.addAll(format(incompatibilities(candidate, previous.schema()), candidate, previous, "new",
+                        "old", true));
             }
             if (!messages.isEmpty()) {
                 messages.add("{validateFields: 'false', compatibility: '" + level.name() + "'}");
@@ -58,11 +59,11 @@ public final class CompatibilityChecker {
         return SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getResult().getIncompatibilities();
     }
 
-    private static List<String> format(List<Incompatibility> found, Previous previous, String reader, String writer,
-                                       boolean appendSchema) {
+    private static List<String> format(List<Incompatibility> found, Schema readerSchema, Previous previous,
+                                       String reader, String writer, boolean appendSchema) {
         List<String> messages = new ArrayList<>();
         for (Incompatibility incompatibility : found) {
-            messages.add(describe(incompatibility, reader, writer));
+            messages.add(describe(incompatibility, readerSchema, reader, writer));
         }
         if (!messages.isEmpty() && appendSchema) {
             messages.add("{oldSchemaVersion: " + previous.version() + "}");
@@ -74,8 +75,12 @@ public final class CompatibilityChecker {
         return messages;
     }
 
-    /** One finding in Confluent's words; {@code reader}/{@code writer} are "new" or "old". */
-    static String describe(Incompatibility incompatibility, String reader, String writer) {
+    /**
+     * One finding in Confluent's words; {@code reader}/{@code writer} are "new" or "old". Confluent names the place by
+     * its JSON pointer only ({@code /fields/7/type/1}); the {@code field} that follows names it as a reader would
+     * ({@code giftMessage}, {@code deliveryAddress.street}).
+     */
+    static String describe(Incompatibility incompatibility, Schema readerSchema, String reader, String writer) {
         String path = incompatibility.getLocation();
         String message = incompatibility.getMessage();
         String description = switch (incompatibility.getType()) {
@@ -93,6 +98,38 @@ public final class CompatibilityChecker {
             default -> "";
         };
         return "{errorType:'" + incompatibility.getType() + "', description:'" + description
-                + "', additionalInfo:'" + message + "'}";
+                + "', additionalInfo:'" + message + "', field:'" + fieldPath(readerSchema, path) + "'}";
+    }
+
+    /**
+     * Avro's JSON-pointer location ({@code /fields/4/type/fields/0}) as a field path ({@code deliveryAddress.street}).
+     * (The schemas module's build check words its findings the same way; the registry does not depend on it.)
+     */
+    static String fieldPath(Schema reader, String location) {
+        List<String> names = new ArrayList<>();
+        Schema schema = reader;
+        String[] steps = location == null ? new String[0] : location.split("/");
+        for (int k = 1; k < steps.length && schema != null; k++) {
+            switch (steps[k]) {
+                case "fields" -> {
+                    if (k + 1 < steps.length && schema.getType() == Schema.Type.RECORD
+                            && Integer.parseInt(steps[k + 1]) < schema.getFields().size()) {
+                        Schema.Field field = schema.getFields().get(Integer.parseInt(steps[++k]));
+                        names.add(field.name());
+                        schema = field.schema();
+                    }
+                }
+                case "items" -> schema = schema.getType() == Schema.Type.ARRAY ? schema.getElementType() : null;
+                case "values" -> schema = schema.getType() == Schema.Type.MAP ? schema.getValueType() : null;
+                case "type" -> { }
+                default -> {
+                    if (schema.getType() == Schema.Type.UNION && steps[k].matches("\\d+")
+                            && Integer.parseInt(steps[k]) < schema.getTypes().size()) {
+                        schema = schema.getTypes().get(Integer.parseInt(steps[k]));
+                    }
+                }
+            }
+        }
+        return names.isEmpty() ? "(the record " + reader.getFullName() + ")" : String.join(".", names);
     }
 }
