@@ -45,6 +45,55 @@ final class Haproxy {
         return haproxy;
     }
 
+    /**
+     * Waits until HAProxy itself has the instance {@code server} of {@code backend} back in rotation (its checks
+     * passed {@code rise} times): an instance that answers ready is not yet one HAProxy sends traffic to, and a
+     * rolling restart that stopped the next instance before then would leave the app with none.
+     */
+    static void awaitInRotation(StackSettings s, String backend, String server, Duration timeout) {
+        Path socket = s.stateDir().resolve(NAME).resolve("admin.sock");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            try {
+                last = status(socket, backend, server);
+                if (last.equals("UP")) {
+                    return;
+                }
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StackException("interrupted waiting for " + backend + "/" + server + " in haproxy", e);
+            }
+        }
+        throw new StackException("haproxy did not put " + backend + "/" + server + " back in rotation within "
+                + timeout.toSeconds() + " s (its status: " + last + ")");
+    }
+
+    /** The server's status in HAProxy's {@code show stat} (UP, DOWN, "UP 1/2" while rising, ...). */
+    static String status(Path socket, String backend, String server) throws IOException {
+        try (java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of(socket))) {
+            channel.write(java.nio.ByteBuffer.wrap("show stat\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            String stat = new String(java.nio.channels.Channels.newInputStream(channel).readAllBytes(),
+                    java.nio.charset.StandardCharsets.US_ASCII);
+            return statusIn(stat, backend, server);
+        }
+    }
+
+    /** The {@code status} column of one server's row in {@code show stat}'s CSV (header: {@code # pxname,svname,...}). */
+    static String statusIn(String stat, String backend, String server) {
+        List<String> header = List.of(stat.lines().findFirst().orElse("").replaceFirst("^# ", "").split(","));
+        int column = header.indexOf("status");
+        return stat.lines().map(line -> line.split(",", -1))
+                .filter(row -> row.length > column && column >= 0 && row[0].equals(backend) && row[1].equals(server))
+                .map(row -> row[column]).findFirst().orElse("not listed");
+    }
+
     /** The configuration: a frontend per app on its port, a backend with its instances. */
     static String config(StackSettings s, Path adminSocket) {
         StringBuilder cfg = new StringBuilder("""

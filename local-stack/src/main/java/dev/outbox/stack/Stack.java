@@ -533,6 +533,12 @@ public final class Stack implements AutoCloseable {
                     : this::startDeliveryInstance;
             Part part = instance.group(1).equals("order-api") ? Part.ORDER_API : Part.DELIVERY;
             restartRunning(name, l -> starter.start(n, l), n == 1 ? part : null);
+            if (settings.instances() > 1) {
+                long begin = System.nanoTime();
+                Haproxy.awaitInRotation(settings, instance.group(1), name, Duration.ofSeconds(30));
+                out.printf("[%5.1fs] %-16s in haproxy's rotation after %.1f s%n", elapsed(), name,
+                        (System.nanoTime() - begin) / 1e9);
+            }
         } else {
             restartRunning(Part.parse(name).iterator().next());
         }

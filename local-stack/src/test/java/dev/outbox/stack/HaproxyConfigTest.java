@@ -37,4 +37,20 @@ class HaproxyConfigTest {
             assertThat(check.waitFor()).as(out).isZero();
         }
     }
+
+    @Test
+    void anInstancesStatusIsReadFromShowStat() {
+        String stat = """
+                # pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,eresp,wretr,wredis,status,weight
+                order-api,FRONTEND,,,0,1,4096,3,0,0,0,0,0,,,,,OPEN,
+                order-api,order-api,0,0,0,1,,3,0,0,,0,,0,0,0,0,UP,1
+                order-api,order-api-2,0,0,0,0,,0,0,0,,0,,0,0,0,0,UP 1/2,1
+                delivery,order-api-2,0,0,0,0,,0,0,0,,0,,0,0,0,0,DOWN,1
+                """;
+
+        assertThat(Haproxy.statusIn(stat, "order-api", "order-api")).isEqualTo("UP");
+        assertThat(Haproxy.statusIn(stat, "order-api", "order-api-2")).isEqualTo("UP 1/2");
+        assertThat(Haproxy.statusIn(stat, "delivery", "order-api-2")).isEqualTo("DOWN");
+        assertThat(Haproxy.statusIn(stat, "delivery", "delivery-2")).isEqualTo("not listed");
+    }
 }

@@ -74,6 +74,22 @@ class OrderApiDatabaseTest extends OrderApiTestBase {
     }
 
     @Test
+    void aGiftMessageIsKeptWithTheOrderAndCarriedByItsEvent() {
+        String customer = "c-" + UUID.randomUUID();
+        String body = orderBody(customer).replaceFirst("\\}\\s*$", ", \"giftMessage\": \" Happy birthday! \"}");
+        Reply reply = send("POST", "/orders", body);
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+        String id = reply.json().get("id").asString();
+        assertThat(reply.json().get("giftMessage").asString()).isEqualTo("Happy birthday!");
+        assertThat(send("GET", "/orders/" + id, null).json().get("giftMessage").asString()).isEqualTo("Happy birthday!");
+        OrderPlaced event = (OrderPlaced) decode((byte[]) rows("SELECT payload FROM outbox WHERE aggregateid = ?", id)
+                .get(0).get("payload"));
+        assertThat(event.getGiftMessage()).isEqualTo("Happy birthday!");
+        assertThat(send("POST", "/orders", orderBody(customer)).json().get("giftMessage").isNull()).isTrue();
+    }
+
+    @Test
     void cancellingAndChangingTheAddressAppendEventsWithTheNextSequenceNumbers() {
         String id = send("POST", "/orders", orderBody("c-seq")).json().get("id").asString();
 

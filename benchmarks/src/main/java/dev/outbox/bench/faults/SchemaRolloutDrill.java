@@ -166,11 +166,12 @@ public final class SchemaRolloutDrill {
                         - before.views().values().stream().filter(Ledger.View::appliedTwice).count();
                 long deadLetters = after.deadLetters() - before.deadLetters();
                 List<String> gifted = sample(withGift, 50);
-                long shown = gifted.stream().filter(id -> GIFT_MESSAGE.equals(giftMessageOf(http, settings, id))).count();
+                long shown = gifted.stream()
+                        .filter(id -> java.util.Optional.of(GIFT_MESSAGE).equals(giftMessageOf(http, settings, id))).count();
                 // orders an order-api of the previous version wrote, projected by a delivery of the new one
                 List<String> old = sample(lastV2Writers, 50);
-                long defaulted = old.stream().filter(id -> giftMessageOf(http, settings, id) == null
-                        && after.views().containsKey(id)).count();
+                long defaulted = old.stream()
+                        .filter(id -> java.util.Optional.empty().equals(giftMessageOf(http, settings, id))).count();
                 long versions = registryVersions(settings);
                 String buildRefusal = buildRefusal(home);
                 String registryRefusal = registryRefusal(settings);
@@ -232,16 +233,17 @@ public final class SchemaRolloutDrill {
         return List.copyOf(ids.subList(0, Math.min(n, ids.size())));
     }
 
-    /** The view's giftMessage (null when none or not there). */
-    private static String giftMessageOf(LoadClient http, StackSettings s, String orderId) {
+    /** The view's giftMessage: empty when the view has none; {@code null} when the view could not be read. */
+    private static java.util.Optional<String> giftMessageOf(LoadClient http, StackSettings s, String orderId) {
         try {
-            LoadClient.Answer answer = http.get(s.deliveryUrl() + "/deliveries/" + orderId).get(10, TimeUnit.SECONDS);
+            LoadClient.Answer answer = http.getWithBody(s.deliveryUrl() + "/deliveries/" + orderId)
+                    .get(10, TimeUnit.SECONDS);
             if (answer.status() != 200) {
                 return null;
             }
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"giftMessage\"\\s*:\\s*\"([^\"]*)\"")
                     .matcher(answer.body());
-            return m.find() ? m.group(1) : null;
+            return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
         } catch (Exception e) {
             return null;
         }

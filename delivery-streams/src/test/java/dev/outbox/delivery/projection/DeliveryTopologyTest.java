@@ -27,6 +27,7 @@ import dev.outbox.events.delivery.PickupConfirmed;
 import dev.outbox.events.delivery.StatusTransition;
 import dev.outbox.events.order.DeliveryAddressChanged;
 import dev.outbox.events.order.OrderCancelled;
+import dev.outbox.events.order.OrderPlaced;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -72,6 +73,16 @@ class DeliveryTopologyTest {
             });
             assertThat(topology.events()).isEmpty();
             assertThat(topology.count(DeliveryMetrics.ORDER_EVENTS_APPLIED, "type", "OrderPlaced")).isEqualTo(1);
+        }
+
+        @Test
+        void theOrdersGiftMessageIsInTheViewAndNullWhenAnOlderOrderServiceWroteNone() {
+            UUID gifted = UUID.randomUUID();
+            topology.orderEvent(OrderPlaced.newBuilder(placed(gifted)).setGiftMessage("Happy birthday!").build());
+            topology.orderEvent(placed(orderId));
+
+            assertThat(topology.view(gifted).getGiftMessage()).isEqualTo("Happy birthday!");
+            assertThat(topology.view(orderId).getGiftMessage()).isNull();
         }
 
         @Test

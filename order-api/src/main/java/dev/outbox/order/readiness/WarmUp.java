@@ -81,7 +81,9 @@ class WarmUp {
             return System.nanoTime() > deadline
                     || (answered.get() >= properties.warmUpRequests() && compiling < QUIET_COMPILE_MILLIS);
         });
-        running = Flux.range(0, Integer.MAX_VALUE)
+        // at a bounded rate: an instance restarted next to a busy one must not take the CPU and the database from it
+        running = Flux.interval(Duration.ofNanos(1_000_000_000L / Math.max(1, properties.warmUpRate())))
+                .onBackpressureDrop()
                 .flatMap(i -> {
                     sent.incrementAndGet();
                     return dryRun(client).doOnNext(ok -> (ok ? answered : failed).incrementAndGet());
