@@ -130,17 +130,7 @@ public final class FaultHarness {
     /** Runs the faults on a private stack and writes the results; returns what it found. */
     public static Report run(Options options, Path home, String command) throws Exception {
         Stack.deleteTree(options.stateDir());
-        Map<String, Integer> ports = new LinkedHashMap<>();
-        for (String part : new String[]{"mariadb", "registry", "connect", "order-api", "delivery"}) {
-            ports.put(part, freePort());
-        }
-        // broker n listens on kafka + 2(n-1), its controller on the port after it: a free run of six ports
-        int kafka = freePortRun(2 * options.brokers());
-        ports.put("kafka", kafka);
-        ports.put("kafka-controller", kafka + 1);
-        for (String instance : new String[]{"order-api-1", "order-api-2", "delivery-1", "delivery-2"}) {
-            ports.put(instance, freePort());
-        }
+        Map<String, Integer> ports = privateStackPorts(options.brokers());
         // a deploy is measured with what makes it smooth, the warm-up before ready; the crashes do without it (an
         // instance that comes back is behind the balancer either way), and start sooner
         boolean rolling = options.faults().stream().allMatch(f -> f.rolling);
@@ -305,6 +295,22 @@ public final class FaultHarness {
 
     private static double round1(double v) {
         return Math.round(v * 10) / 10.0;
+    }
+
+    /** Free ports for a private balanced stack of {@code brokers} brokers, as {@link StackSettings#withPorts} takes them. */
+    static Map<String, Integer> privateStackPorts(int brokers) {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        for (String part : new String[]{"mariadb", "registry", "connect", "order-api", "delivery"}) {
+            ports.put(part, freePort());
+        }
+        // broker n listens on kafka + 2(n-1), its controller on the port after it: a free run of six ports
+        int kafka = freePortRun(2 * brokers);
+        ports.put("kafka", kafka);
+        ports.put("kafka-controller", kafka + 1);
+        for (String instance : new String[]{"order-api-1", "order-api-2", "delivery-1", "delivery-2"}) {
+            ports.put(instance, freePort());
+        }
+        return ports;
     }
 
     private static int freePort() {

@@ -123,14 +123,7 @@ public final class SchemaRolloutDrill {
         buildPreviousVersion(home, base, baseHome);
 
         Stack.deleteTree(options.stateDir());
-        Map<String, Integer> ports = new LinkedHashMap<>();
-        for (String part : new String[]{"mariadb", "registry", "connect", "order-api", "delivery", "order-api-1",
-                "order-api-2", "delivery-1", "delivery-2"}) {
-            ports.put(part, StackSettings.freePort());
-        }
-        int kafka = StackSettings.freePort();
-        ports.put("kafka", kafka);
-        ports.put("kafka-controller", StackSettings.freePort());
+        Map<String, Integer> ports = FaultHarness.privateStackPorts(1);
         StackSettings settings = StackSettings.fromEnvironment(home).withStateDir(options.stateDir()).withPorts(ports)
                 .withInstances(2).withWarmUp(options.warmUp());
         System.out.printf("[schema-drill] a private stack in %s with the apps of %s (OrderPlaced v2)%n",
@@ -166,12 +159,13 @@ public final class SchemaRolloutDrill {
                         - before.views().values().stream().filter(Ledger.View::appliedTwice).count();
                 long deadLetters = after.deadLetters() - before.deadLetters();
                 List<String> gifted = sample(withGift, 50);
-                long shown = gifted.stream()
-                        .filter(id -> java.util.Optional.of(GIFT_MESSAGE).equals(giftMessageOf(http, settings, id))).count();
+                long shown = gifted.stream().map(id -> viewOf(http, settings, id))
+                        .filter(view -> view != null && giftMessageIn(view).equals(java.util.Optional.of(GIFT_MESSAGE)))
+                        .count();
                 // orders an order-api of the previous version wrote, projected by a delivery of the new one
                 List<String> old = sample(lastV2Writers, 50);
-                long defaulted = old.stream()
-                        .filter(id -> java.util.Optional.empty().equals(giftMessageOf(http, settings, id))).count();
+                long defaulted = old.stream().map(id -> viewOf(http, settings, id))
+                        .filter(view -> view != null && giftMessageIn(view).isEmpty()).count();
                 long versions = registryVersions(settings);
                 String buildRefusal = buildRefusal(home);
                 String registryRefusal = registryRefusal(settings);
@@ -233,20 +227,22 @@ public final class SchemaRolloutDrill {
         return List.copyOf(ids.subList(0, Math.min(n, ids.size())));
     }
 
-    /** The view's giftMessage: empty when the view has none; {@code null} when the view could not be read. */
-    private static java.util.Optional<String> giftMessageOf(LoadClient http, StackSettings s, String orderId) {
+    /** The order's view as JSON, or null when it could not be read. */
+    private static String viewOf(LoadClient http, StackSettings s, String orderId) {
         try {
             LoadClient.Answer answer = http.getWithBody(s.deliveryUrl() + "/deliveries/" + orderId)
                     .get(10, TimeUnit.SECONDS);
-            if (answer.status() != 200) {
-                return null;
-            }
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"giftMessage\"\\s*:\\s*\"([^\"]*)\"")
-                    .matcher(answer.body());
-            return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
+            return answer.status() == 200 ? answer.body() : null;
         } catch (Exception e) {
             return null;
         }
+    }
+
+    /** A view's giftMessage; empty when it has none (null in the JSON). */
+    static java.util.Optional<String> giftMessageIn(String view) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"giftMessage\"\\s*:\\s*\"([^\"]*)\"")
+                .matcher(view);
+        return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
     }
 
     /** The commit before the one that released OrderPlaced v3: the apps of the previous version. */
