@@ -46,7 +46,10 @@ public final class JavaApp {
         jvm.addAll(jvmOptions);
         Supervised app = Supervised.start(name, Supervised.java(jvm, null, "-jar", jar.toString()), all, workDir, s, listener);
         String health = "http://" + s.host() + ":" + port + "/actuator/health";
-        // generous: a delivery instance restarted after a crash restores its stores first, and two cores may be busy
+        // two budgets, one per phase, so a slow start does not eat the warm-up's time: first the JVM and Spring up
+        // (the server answers, whatever it says), then UP (order-api warm, for at most its warm-up limit; a delivery
+        // instance's stores restored after a crash). Generous both: two cores may be busy with the stack under load
+        app.awaitReady(Duration.ofSeconds(180), () -> Http.send("GET", health, null).status() > 0);
         app.awaitReady(Duration.ofSeconds(180), () -> {
             Http.Response r = Http.send("GET", health, null);
             return r.status() == 200 && r.body().contains("\"UP\"");
