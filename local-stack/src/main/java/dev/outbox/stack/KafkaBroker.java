@@ -84,6 +84,13 @@ public final class KafkaBroker {
                 group.streams.min.heartbeat.interval.ms=2000
                 group.streams.heartbeat.interval.ms=2000
                 group.streams.initial.rebalance.delay.ms=0
+                # since Kafka 4.3 the broker batches assignment work for up to this long (default 1 s); a group of
+                # two instances has nothing to batch, and each rebalance would wait for it
+                group.streams.assignment.interval.ms=0
+                # warm-up tasks (Kafka 4.4, default 2 per group): a task moves to a newcomer once its copy is within
+                # the acceptable lag, which the broker learns from the offsets members report at this interval
+                # (default 60 s, the broker's minimum 15 s)
+                group.streams.task.offset.interval.ms=15000
                 # a small machine: fewer threads, fewer context switches (defaults: 3 and 8)
                 num.network.threads=2
                 num.io.threads=4

@@ -6,7 +6,6 @@ import dev.outbox.serde.SchemaRegistryClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.GroupProtocol;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -82,12 +81,9 @@ public class KafkaStreamsConfig {
             streamsConfig.putAll(topology.errorHandling());
             if (GroupProtocol.STREAMS.name().equalsIgnoreCase(
                     streamsConfig.getProperty(StreamsConfig.GROUP_PROTOCOL_CONFIG))) {
-                // KIP-1071's protocol has no static membership (Streams refuses to start with it); standby replicas
-                // and the session timeout are the group's settings on the broker there (group.streams.*), so the
-                // app's would only be ignored with a warning (as max.warmup.replicas is: no warm-ups before 4.4, and
-                // the setting cannot be 0)
-                streamsConfig.remove(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
-                streamsConfig.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+                // under KIP-1071's protocol standby replicas (and warm-ups, and the session timeout) are the group's
+                // settings on the broker (group.streams.*): the app's would only be ignored with a warning. Static
+                // membership stays: Kafka 4.4 brokers and clients support it there
                 streamsConfig.remove(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG);
             }
             factoryBean.setStreamsConfiguration(streamsConfig);
