@@ -117,7 +117,7 @@ public final class Stack implements AutoCloseable {
 
     private final StackSettings settings;
     /** The schema registry's accounts: the registry gets them, the apps sign in as the writer. */
-    private final RegistryAccounts registryAccounts = RegistryAccounts.fromEnvironment();
+    private final RegistryAccounts registryAccounts;
     private final Map<Part, Supervised> running = Collections.synchronizedMap(new LinkedHashMap<>());
     /** Processes started besides the parts, such as a second delivery instance; stopped first on close. */
     private final List<Supervised> extras = Collections.synchronizedList(new ArrayList<>());
@@ -141,6 +141,7 @@ public final class Stack implements AutoCloseable {
         this.out = out;
         this.replacedStarters = Map.copyOf(replacedStarters);
         this.appHome = settings.home();
+        this.registryAccounts = settings.registryAccounts();
     }
 
     public StackSettings settings() {
@@ -190,8 +191,9 @@ public final class Stack implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(guard);
         try {
             Files.createDirectories(settings.logs());
-            // the database users' passwords: generated on the first start, then reused (see DbPasswords)
-            DbPasswords.loadOrCreate(settings.stateDir());
+            // the database users' passwords (the registry's came with the Stack): generated on the first start, then
+            // reused
+            GeneratedPasswords.DATABASE.loadOrCreate(settings.stateDir());
             Topology.save(settings);
             stack.startParts(parts);
             removeHook(guard);
@@ -494,7 +496,7 @@ public final class Stack implements AutoCloseable {
         if (PidFiles.live(settings).isEmpty()) {
             throw new StackException("no stack runs in " + settings.stateDir() + "; start it: ./stack start --detach");
         }
-        DbPasswords.loadOrCreate(settings.stateDir());
+        GeneratedPasswords.DATABASE.loadOrCreate(settings.stateDir());
         return new Stack(settings, out, Map.of());
     }
 

@@ -239,7 +239,8 @@ public final class StackCli {
                         + ", delivery-streams instances on " + ports(s.instances(), s::deliveryInstancePort) + ")");
             }
         }
-        out.println("  schema registry    " + s.registryUrl() + "/subjects");
+        out.println("  schema registry    " + s.registryUrl() + "/subjects  (users admin, writer, reader; passwords in "
+                + s.registryPasswordsFile() + ")");
         out.println("  kafka connect      " + s.connectUrl() + "/connectors/" + Connect.CONNECTOR + "/status");
         out.println("  kafka bootstrap    " + s.kafkaBootstrap());
         out.println("  mariadb            " + s.host() + ":" + s.mariadbPort() + "  (database orders, user orders;"

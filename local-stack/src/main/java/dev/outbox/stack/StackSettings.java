@@ -13,7 +13,7 @@ import java.util.Optional;
  * <p>The database passwords have no shared default: unless {@code STACK_ORDERS_DB_PASSWORD},
  * {@code STACK_REGISTRY_DB_PASSWORD} or {@code STACK_DEBEZIUM_DB_PASSWORD} (or the matching system property) sets
  * one, each is generated at random when the state directory first needs it and kept there in an owner-only file
- * ({@link DbPasswords}), so the launcher, the apps it starts, Connect and every tool reading these settings (the
+ * ({@link GeneratedPasswords}), so the launcher, the apps it starts, Connect and every tool reading these settings (the
  * benchmark) agree on it. {@code dbPasswordOverrides} holds only the passwords that were set explicitly.
  *
  * <p>{@code instances} ({@code STACK_INSTANCES}, default 2) is how many processes each app runs as. With 2, HAProxy
@@ -169,17 +169,37 @@ public record StackSettings(
 
     /** The owner-only file in the state directory that keeps the generated passwords. */
     public Path dbPasswordsFile() {
-        return DbPasswords.file(stateDir);
+        return GeneratedPasswords.DATABASE.file(stateDir);
+    }
+
+    /**
+     * The schema registry's accounts: {@code STACK_REGISTRY_ADMIN_PASSWORD}, {@code STACK_REGISTRY_WRITER_PASSWORD}
+     * and {@code STACK_REGISTRY_READER_PASSWORD} (or {@code -Dstack.registry.admin.password=...}) when set, else the
+     * passwords generated on the first start and kept next to the database ones.
+     */
+    public RegistryAccounts registryAccounts() {
+        return new RegistryAccounts(registryPassword(RegistryAccounts.ADMIN),
+                registryPassword(RegistryAccounts.WRITER), registryPassword(RegistryAccounts.READER));
+    }
+
+    /** The owner-only file in the state directory that keeps the registry accounts' generated passwords. */
+    public Path registryPasswordsFile() {
+        return GeneratedPasswords.REGISTRY.file(stateDir);
+    }
+
+    private String registryPassword(String account) {
+        String chosen = value("registry." + account + ".password", null);
+        return chosen != null ? chosen : GeneratedPasswords.REGISTRY.loadOrCreate(stateDir).get(account);
     }
 
     private String dbPassword(String user) {
         String chosen = dbPasswordOverrides.get(user);
-        return chosen != null ? chosen : DbPasswords.loadOrCreate(stateDir).get(user);
+        return chosen != null ? chosen : GeneratedPasswords.DATABASE.loadOrCreate(stateDir).get(user);
     }
 
     private static Map<String, String> passwordOverrides() {
         Map<String, String> chosen = new java.util.HashMap<>();
-        for (String user : DbPasswords.USERS) {
+        for (String user : GeneratedPasswords.DATABASE.users()) {
             String value = value(user + ".db.password", null);
             if (value != null) {
                 chosen.put(user, value);

@@ -204,7 +204,7 @@ class OrderApiDatabaseTest extends OrderApiTestBase {
         try (KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer()) {
             deserializer.configure(Map.of("schema.registry.url", stack.registryUrl(), "specific.avro.reader", true,
                     "basic.auth.credentials.source", "USER_INFO",
-                    "basic.auth.user.info", dev.outbox.stack.RegistryAccounts.fromEnvironment().readerUserInfo()), false);
+                    "basic.auth.user.info", stack.registryAccounts().readerUserInfo()), false);
             return deserializer.deserialize("order.events", payload);
         }
     }

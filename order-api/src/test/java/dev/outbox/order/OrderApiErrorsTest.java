@@ -170,7 +170,7 @@ class OrderApiErrorsTest extends OrderApiTestBase {
                 "--spring.r2dbc.pool.initial-size=0", "--spring.r2dbc.pool.max-acquire-time=2s",
                 "--outbox.schema-registry-url=" + stack.registryUrl(),
                 "--outbox.schema-registry-user-info="
-                        + dev.outbox.stack.RegistryAccounts.fromEnvironment().writerUserInfo())) {
+                        + stack.registryAccounts().writerUserInfo())) {
             int appPort = ((WebServerApplicationContext) app).getWebServer().getPort();
             // a free port, never application.properties' 8080 (where a developer's ./stack start listens)
             assertThat(appPort).isNotEqualTo(8080);

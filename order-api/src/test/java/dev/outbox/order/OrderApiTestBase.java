@@ -1,6 +1,5 @@
 package dev.outbox.order;
 
-import dev.outbox.stack.RegistryAccounts;
 import dev.outbox.stack.Stack;
 import dev.outbox.stack.StackSettings;
 import dev.outbox.stack.junit.LocalStackExtension;
@@ -63,7 +62,7 @@ public abstract class OrderApiTestBase {
         registry.add("spring.flyway.url", () -> stack.ordersJdbcUrl());
         registry.add("spring.flyway.password", () -> stack.ordersDbPassword());
         registry.add("outbox.schema-registry-url", () -> stack.registryUrl());
-        registry.add("outbox.schema-registry-user-info", () -> RegistryAccounts.fromEnvironment().writerUserInfo());
+        registry.add("outbox.schema-registry-user-info", () -> stack.registryAccounts().writerUserInfo());
     }
 
     protected record Reply(int status, java.net.http.HttpHeaders headers, String body) {

@@ -58,7 +58,7 @@ class OrderPipelineIT {
             try (KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer()) {
                 deserializer.configure(Map.of("schema.registry.url", settings.registryUrl(),
                         "specific.avro.reader", true, "basic.auth.credentials.source", "USER_INFO",
-                        "basic.auth.user.info", dev.outbox.stack.RegistryAccounts.fromEnvironment().readerUserInfo()),
+                        "basic.auth.user.info", settings.registryAccounts().readerUserInfo()),
                         false);
                 event = (OrderPlaced) deserializer.deserialize(record.topic(), record.headers(), record.value());
             }

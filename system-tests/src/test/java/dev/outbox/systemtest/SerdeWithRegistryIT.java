@@ -46,13 +46,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SerdeWithRegistryIT {
 
     private static StackSettings settings;
+    private static RegistryAccounts accounts;
 
     @BeforeAll
     static void settings(StackSettings s) {
         settings = s;
+        accounts = s.registryAccounts();
     }
-
-    private static final RegistryAccounts ACCOUNTS = RegistryAccounts.fromEnvironment();
 
     /** The registry URL, the writer's credentials, and more keys and values. */
     private static Map<String, Object> configAs(String userInfo, Object... more) {
@@ -65,7 +65,7 @@ class SerdeWithRegistryIT {
     }
 
     private static Map<String, Object> config(Object... more) {
-        return configAs(ACCOUNTS.writerUserInfo(), more);
+        return configAs(accounts.writerUserInfo(), more);
     }
 
     private static OrderPlaced event(String customer) {
@@ -84,7 +84,7 @@ class SerdeWithRegistryIT {
             bytes = serializer.serialize("serde-it", written);
         }
         try (KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer()) {
-            deserializer.configure(configAs(ACCOUNTS.readerUserInfo(), "specific.avro.reader", true), false);
+            deserializer.configure(configAs(accounts.readerUserInfo(), "specific.avro.reader", true), false);
             assertThat(deserializer.deserialize("serde-it", bytes)).isEqualTo(written);
         }
 
@@ -118,7 +118,7 @@ class SerdeWithRegistryIT {
     void serialising100000RecordsCallsTheRegistryABoundedNumberOfTimes() {
         CountingSchemaRegistryClient counting = new CountingSchemaRegistryClient(
                 new HttpSchemaRegistryClient(List.of(settings.registryUrl()), HttpSchemaRegistryClient.Settings.defaults(),
-                        ACCOUNTS.writerUserInfo()));
+                        accounts.writerUserInfo()));
         CachedSchemaRegistryClient client = new CachedSchemaRegistryClient(counting);
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer(client, config(), false);
              KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer(client, config("specific.avro.reader", true),
@@ -139,7 +139,7 @@ class SerdeWithRegistryIT {
         Map<Map<String, Object>, Integer> refusals = Map.of(
                 Map.of("schema.registry.url", settings.registryUrl()), 401,
                 configAs("writer:not-the-password"), 401,
-                configAs(ACCOUNTS.readerUserInfo()), 403);
+                configAs(accounts.readerUserInfo()), 403);
         refusals.forEach((config, status) -> {
             try (KafkaAvroSerializer serializer = new KafkaAvroSerializer()) {
                 serializer.configure(config, false);
@@ -157,7 +157,7 @@ class SerdeWithRegistryIT {
         // the URL form of the credentials (Confluent's default source) works too
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer()) {
             serializer.configure(Map.of("schema.registry.url", settings.registryUrl().replace("http://",
-                    "http://" + ACCOUNTS.writerUserInfo() + "@")), false);
+                    "http://" + accounts.writerUserInfo() + "@")), false);
             assertThat(serializer.serialize("url-credentials-it", event("c-url"))).isNotEmpty();
         }
     }
@@ -167,7 +167,7 @@ class SerdeWithRegistryIT {
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(settings.registryUrl() + path))
                     .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                            ACCOUNTS.readerUserInfo().getBytes(StandardCharsets.UTF_8)))
+                            accounts.readerUserInfo().getBytes(StandardCharsets.UTF_8)))
                     .build(), HttpResponse.BodyHandlers.ofString()).body();
         } catch (Exception e) {
             throw new IllegalStateException(e);

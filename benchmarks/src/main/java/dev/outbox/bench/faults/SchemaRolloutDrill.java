@@ -5,7 +5,6 @@ import dev.outbox.bench.Results;
 import dev.outbox.bench.ResultsJson;
 import dev.outbox.events.order.OrderPlaced;
 import dev.outbox.schemas.SchemaEvolutionCheck;
-import dev.outbox.stack.RegistryAccounts;
 import dev.outbox.stack.Stack;
 import dev.outbox.stack.StackSettings;
 
@@ -314,7 +313,7 @@ public final class SchemaRolloutDrill {
     static String registryRefusal(StackSettings s) throws IOException, InterruptedException {
         String body = "{\"schema\":" + tools.jackson.databind.json.JsonMapper.builder().build()
                 .writeValueAsString(breakingChange().toString()) + "}";
-        String auth = Base64.getEncoder().encodeToString(RegistryAccounts.fromEnvironment().writerUserInfo()
+        String auth = Base64.getEncoder().encodeToString(s.registryAccounts().writerUserInfo()
                 .getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(s.registryUrl() + "/subjects/" + SUBJECT + "/versions"))
@@ -325,7 +324,7 @@ public final class SchemaRolloutDrill {
     }
 
     private static long registryVersions(StackSettings s) throws IOException, InterruptedException {
-        String auth = Base64.getEncoder().encodeToString(RegistryAccounts.fromEnvironment().writerUserInfo()
+        String auth = Base64.getEncoder().encodeToString(s.registryAccounts().writerUserInfo()
                 .getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(s.registryUrl() + "/subjects/" + SUBJECT + "/versions"))

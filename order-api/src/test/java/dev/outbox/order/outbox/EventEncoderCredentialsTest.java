@@ -2,7 +2,6 @@ package dev.outbox.order.outbox;
 
 import dev.outbox.events.order.OrderCancelled;
 import dev.outbox.serde.SchemaRegistryException;
-import dev.outbox.stack.RegistryAccounts;
 import dev.outbox.stack.Stack;
 import dev.outbox.stack.StackSettings;
 import dev.outbox.stack.junit.LocalStackExtension;
@@ -40,7 +39,7 @@ class EventEncoderCredentialsTest {
 
     @Test
     void theWriterAccountRegistersAndEncodes() {
-        EventEncoder.Encoded encoded = encoder(RegistryAccounts.fromEnvironment().writerUserInfo()).encode(event()).block();
+        EventEncoder.Encoded encoded = encoder(stack.registryAccounts().writerUserInfo()).encode(event()).block();
         assertThat(encoded.schemaId()).isPositive();
         assertThat(encoded.bytes()[0]).isZero();
     }
@@ -54,7 +53,7 @@ class EventEncoderCredentialsTest {
                 .hasStackTraceContaining("answered 401")
                 .satisfies(e -> assertThat(e.toString()).doesNotContain("wrong"));
         // the reader may not register
-        assertThatThrownBy(() -> encoder(RegistryAccounts.fromEnvironment().readerUserInfo()).encode(event()).block())
+        assertThatThrownBy(() -> encoder(stack.registryAccounts().readerUserInfo()).encode(event()).block())
                 .hasStackTraceContaining("answered 403");
     }
 }

@@ -12,8 +12,11 @@ import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** No shared default database passwords: each state directory gets its own, generated once and kept owner-only. */
-class DbPasswordsTest {
+/**
+ * No shared default password, for the database users or the registry's accounts: each state directory gets its own,
+ * generated once and kept owner-only.
+ */
+class GeneratedPasswordsTest {
 
     private static final Path HOME = Path.of(System.getProperty("stack.home", "..")).toAbsolutePath().normalize();
 
@@ -60,13 +63,48 @@ class DbPasswordsTest {
     }
 
     @Test
+    void theRegistryAccountsGetGeneratedPasswordsKeptOwnerOnlyAndReused() throws IOException {
+        RegistryAccounts accounts = settings(temp).registryAccounts();
+        List<String> passwords = List.of(accounts.adminPassword(), accounts.writerPassword(), accounts.readerPassword());
+        assertThat(Set.copyOf(passwords)).hasSize(3)
+                .doesNotContain("registry-admin-local", "registry-writer-local", "registry-reader-local");
+        assertThat(passwords).allMatch(p -> p.length() >= 20);
+
+        Path file = temp.resolve("registry-passwords.properties");
+        assertThat(settings(temp).registryPasswordsFile()).isEqualTo(file);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(settings(temp).registryAccounts()).isEqualTo(accounts);
+        RegistryAccounts elsewhere = settings(temp.resolve("other")).registryAccounts();
+        assertThat(List.of(elsewhere.adminPassword(), elsewhere.writerPassword(), elsewhere.readerPassword()))
+                .doesNotContainAnyElementsOf(passwords);
+        // the database users' file is another one: neither kind overwrites the other
+        assertThat(Files.readString(file)).doesNotContain(settings(temp).ordersDbPassword());
+    }
+
+    @Test
+    void aStackSettingOverridesARegistryPassword() {
+        System.setProperty("stack.registry.writer.password", "writer-chosen-by-me");
+        try {
+            RegistryAccounts accounts = settings(temp).registryAccounts();
+            assertThat(accounts.writerUserInfo()).isEqualTo("writer:writer-chosen-by-me");
+            assertThat(accounts.adminPassword()).hasSizeGreaterThanOrEqualTo(20);
+        } finally {
+            System.clearProperty("stack.registry.writer.password");
+        }
+    }
+
+    @Test
     void theAppsAndConnectAreGivenTheGeneratedPasswords() {
         StackSettings settings = settings(temp);
         assertThat(Connect.environment(settings)).containsEntry("DEBEZIUM_DB_PASSWORD", settings.debeziumDbPassword());
-        assertThat(AppEnvironments.orderApi(settings, RegistryAccounts.fromEnvironment())).containsEntry("SPRING_R2DBC_PASSWORD", settings.ordersDbPassword())
+        assertThat(AppEnvironments.orderApi(settings, settings.registryAccounts()))
+                .containsEntry("SPRING_R2DBC_PASSWORD", settings.ordersDbPassword())
                 .containsEntry("SPRING_FLYWAY_PASSWORD", settings.ordersDbPassword());
-        assertThat(AppEnvironments.registry(settings, RegistryAccounts.fromEnvironment()))
-                .containsEntry("SPRING_DATASOURCE_PASSWORD", settings.registryDbPassword());
+        assertThat(AppEnvironments.registry(settings, settings.registryAccounts()))
+                .containsEntry("SPRING_DATASOURCE_PASSWORD", settings.registryDbPassword())
+                .containsEntry("REGISTRY_AUTH_ADMIN_PASSWORD", settings.registryAccounts().adminPassword());
+        assertThat(AppEnvironments.delivery(settings, settings.registryAccounts(), "delivery-1"))
+                .containsEntry("OUTBOX_SCHEMA_REGISTRY_USER_INFO", settings.registryAccounts().writerUserInfo());
     }
 
     private static StackSettings settings(Path state) {

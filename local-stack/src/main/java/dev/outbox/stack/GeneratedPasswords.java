@@ -18,42 +18,56 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * The passwords of the stack's database users ({@code orders}, {@code registry}, {@code debezium}): generated at
- * random the first time a state directory needs them, then kept in {@value #FILE} in that directory, readable and
+ * Passwords of one kind of account in a local stack (the database users, the schema registry's accounts): generated
+ * at random the first time a state directory needs them, then kept in one file in that directory, readable and
  * writable by its owner only (0600), so every later start and every tool reading the same settings uses the same
  * ones. No two stacks share a password, and none is written in the repository.
+ *
+ * @param fileName where in the state directory
+ * @param users    the accounts, as the file's keys
+ * @param what     what they are, for the file's header and errors
  */
-final class DbPasswords {
+record GeneratedPasswords(String fileName, List<String> users, String what) {
 
-    static final String FILE = "db-passwords.properties";
-    static final List<String> USERS = List.of("orders", "registry", "debezium");
+    /** The database users; {@code STACK_<USER>_DB_PASSWORD} overrides one. */
+    static final GeneratedPasswords DATABASE = new GeneratedPasswords("db-passwords.properties",
+            List.of("orders", "registry", "debezium"), "database passwords");
+    /** The schema registry's accounts; {@code STACK_REGISTRY_<ACCOUNT>_PASSWORD} overrides one. */
+    static final GeneratedPasswords REGISTRY = new GeneratedPasswords("registry-passwords.properties",
+            List.of(RegistryAccounts.ADMIN, RegistryAccounts.WRITER, RegistryAccounts.READER),
+            "schema registry passwords");
+
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private DbPasswords() {
-    }
-
-    static Path file(Path stateDir) {
-        return stateDir.resolve(FILE);
+    Path file(Path stateDir) {
+        return stateDir.resolve(fileName);
     }
 
     /** The password of each user, from the state directory's file; the file is created first when missing. */
-    static synchronized Map<String, String> loadOrCreate(Path stateDir) {
+    Map<String, String> loadOrCreate(Path stateDir) {
+        // one lock for every kind: creating the state directory's files is rare and quick
+        synchronized (GeneratedPasswords.class) {
+            return loadOrCreateLocked(stateDir);
+        }
+    }
+
+    private Map<String, String> loadOrCreateLocked(Path stateDir) {
         Path file = file(stateDir);
         try {
             Map<String, String> passwords = read(file);
-            if (passwords.keySet().containsAll(USERS)) {
+            if (passwords.keySet().containsAll(users)) {
                 ownerOnly(file);
                 return passwords;
             }
-            for (String user : USERS) {
+            for (String user : users) {
                 passwords.computeIfAbsent(user, u -> generate());
             }
             write(file, passwords);
             // another process may have won the race to create it: what is on disk is what counts
             return read(file);
         } catch (IOException e) {
-            throw new StackException("cannot keep the database passwords in " + file + ": " + e.getMessage());
+            throw new StackException("cannot keep the " + what + " in " + file + ": " + e.getMessage());
         }
     }
 
@@ -64,14 +78,14 @@ final class DbPasswords {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    private static Map<String, String> read(Path file) throws IOException {
+    private Map<String, String> read(Path file) throws IOException {
         Map<String, String> passwords = new LinkedHashMap<>();
         if (!Files.exists(file)) {
             return passwords;
         }
         Properties properties = new Properties();
         properties.load(new StringReader(Files.readString(file)));
-        for (String user : USERS) {
+        for (String user : users) {
             String value = properties.getProperty(user);
             if (value != null && !value.isBlank()) {
                 passwords.put(user, value.strip());
@@ -84,12 +98,12 @@ final class DbPasswords {
      * Writes a new file next to the target, owner-only from its creation, then moves it into place: a reader never
      * sees a half-written file, and the passwords are never readable by others, not even for a moment.
      */
-    private static void write(Path file, Map<String, String> passwords) throws IOException {
+    private void write(Path file, Map<String, String> passwords) throws IOException {
         Files.createDirectories(file.getParent());
-        StringBuilder text = new StringBuilder("# Database passwords of this local stack, generated on its first start."
-                + "\n# Delete the state directory (./stack reset) to get new ones; STACK_*_DB_PASSWORD overrides them.\n");
+        StringBuilder text = new StringBuilder("# The " + what + " of this local stack, generated on its first start."
+                + "\n# Delete the state directory (./stack reset) to get new ones; STACK_* variables override them.\n");
         passwords.forEach((user, password) -> text.append(user).append('=').append(password).append('\n'));
-        Path temp = file.resolveSibling(FILE + "." + ProcessHandle.current().pid() + ".tmp");
+        Path temp = file.resolveSibling(fileName + "." + ProcessHandle.current().pid() + ".tmp");
         Files.deleteIfExists(temp);
         boolean posix = Files.getFileStore(file.getParent()).supportsFileAttributeView("posix");
         FileAttribute<?>[] attributes = posix
