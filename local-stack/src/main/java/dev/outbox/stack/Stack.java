@@ -191,8 +191,8 @@ public final class Stack implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(guard);
         try {
             Files.createDirectories(settings.logs());
-            // the database users' passwords (the registry's came with the Stack): generated on the first start, then
-            // reused
+            // the database users' passwords exist before the parts start in parallel (the registry's were read when
+            // this Stack was made): generated on the first start, then reused
             GeneratedPasswords.DATABASE.loadOrCreate(settings.stateDir());
             Topology.save(settings);
             stack.startParts(parts);

@@ -178,18 +178,16 @@ public record StackSettings(
      * passwords generated on the first start and kept next to the database ones.
      */
     public RegistryAccounts registryAccounts() {
-        return new RegistryAccounts(registryPassword(RegistryAccounts.ADMIN),
-                registryPassword(RegistryAccounts.WRITER), registryPassword(RegistryAccounts.READER));
+        Map<String, String> generated = GeneratedPasswords.REGISTRY.loadOrCreate(stateDir);
+        java.util.function.Function<String, String> password =
+                account -> value("registry." + account + ".password", generated.get(account));
+        return new RegistryAccounts(password.apply(RegistryAccounts.ADMIN), password.apply(RegistryAccounts.WRITER),
+                password.apply(RegistryAccounts.READER));
     }
 
     /** The owner-only file in the state directory that keeps the registry accounts' generated passwords. */
     public Path registryPasswordsFile() {
         return GeneratedPasswords.REGISTRY.file(stateDir);
-    }
-
-    private String registryPassword(String account) {
-        String chosen = value("registry." + account + ".password", null);
-        return chosen != null ? chosen : GeneratedPasswords.REGISTRY.loadOrCreate(stateDir).get(account);
     }
 
     private String dbPassword(String user) {
