@@ -63,6 +63,7 @@ final class AppEnvironments {
                 // the board shows these parts' state and proxies its order actions to the order API
                 "BOARD_ORDER_API_URL", settings.orderApiUrl(),
                 "BOARD_CONNECT_URL", settings.connectUrl(),
+                "BOARD_CONNECT_USER_INFO", settings.connectUserInfo(Connect.BOARD),
                 "OUTBOX_SCHEMA_REGISTRY_URL", settings.registryUrl());
     }
 }

@@ -14,10 +14,21 @@ import java.util.stream.Stream;
  * of the outbox connector from {@code connect/order-outbox.mariadb.json} through Connect's REST API: the same file
  * docker-compose users register. Database address and credentials reach the connector through Kafka's
  * {@code EnvVarConfigProvider} ({@code ${env:...}} in the file), so no secret is stored in Connect's config topic.
+ *
+ * <p>The REST API takes HTTP Basic credentials only (Kafka's basic auth extension, through {@code connect-rest-auth}):
+ * the users and their generated passwords are in the state directory's {@code connect-passwords.properties}, which
+ * the worker's JAAS login module reads; the launcher is {@link #ADMIN}, the board's probe {@link #BOARD}.
  */
 public final class Connect {
 
     public static final String CONNECTOR = "order-outbox";
+    /** The launcher's REST user: registers the connector and waits for its task. */
+    public static final String ADMIN = "admin";
+    /** The board's REST user: reads the connector's status. */
+    public static final String BOARD = "board";
+    /** The REST extension that asks for credentials, and the JAAS login context it authenticates in. */
+    static final String REST_AUTH_EXTENSION = "dev.outbox.connect.auth.BasicAuthRestExtension";
+    private static final String LOGIN_CONTEXT = "KafkaConnect";
     private static final Pattern TASK_RUNNING = Pattern.compile("\"tasks\"\\s*:\\s*\\[\\s*\\{[^]]*\"state\"\\s*:\\s*\"RUNNING\"");
 
     private Connect() {
@@ -50,12 +61,16 @@ public final class Connect {
         Files.createDirectories(dir);
         Path config = dir.resolve("connect-distributed.properties");
         Files.writeString(config, workerConfig(s));
+        Path jaas = dir.resolve("connect-jaas.conf");
+        Files.writeString(jaas, jaasConfig(s));
         List<String> jvm = List.of("-Xms128m", "-Xmx512m", "-XX:+UseG1GC", "-Djava.awt.headless=true",
+                "-Djava.security.auth.login.config=" + jaas,
                 "-Dlog4j2.configurationFile=" + KafkaBroker.log4j(s, "connect"),
                 "-Djava.util.logging.manager=org.apache.logging.log4j.jul.LogManager");
         Supervised worker = Supervised.start("connect", Supervised.java(jvm, classpath(s),
                 "org.apache.kafka.connect.cli.ConnectDistributed", config.toString()), environment(s), dir, s, listener);
-        worker.awaitReady(Duration.ofSeconds(90), () -> Http.ok(s.connectUrl() + "/health"));
+        // /health asks for credentials too
+        worker.awaitReady(Duration.ofSeconds(90), () -> Http.ok(s.connectUrl() + "/health", s.connectUserInfo(ADMIN)));
         return worker;
     }
 
@@ -85,8 +100,25 @@ public final class Connect {
                 # only the variables the connector file reads (a full match of the name)
                 config.providers.env.param.allowlist.pattern=%5$s
                 topic.creation.enable=true
+                # HTTP Basic on every REST call (see connect-jaas.conf)
+                rest.extension.classes=%6$s
                 """.formatted(s.kafkaBootstrap(), s.host(), s.connectPort(), s.kafkaHome().resolve("plugins"),
-                String.join("|", CONNECTOR_VARIABLES));
+                String.join("|", CONNECTOR_VARIABLES), REST_AUTH_EXTENSION);
+    }
+
+    /**
+     * The JAAS configuration the REST extension authenticates with: Kafka's {@code PropertyFileLoginModule} on the
+     * generated passwords file.
+     */
+    static String jaasConfig(StackSettings s) {
+        GeneratedPasswords.CONNECT.loadOrCreate(s.stateDir());
+        String file = s.connectPasswordsFile().toString().replace("\\", "\\\\").replace("\"", "\\\"");
+        return """
+                %s {
+                    org.apache.kafka.connect.rest.basic.auth.extension.PropertyFileLoginModule required
+                    file="%s";
+                };
+                """.formatted(LOGIN_CONTEXT, file);
     }
 
     /** What the connector reads through {@code ${env:...}}, passed to the worker's process. */
@@ -110,10 +142,11 @@ public final class Connect {
      */
     public static void registerConnector(StackSettings s, Supervised worker) throws IOException {
         String file = Files.readString(connectorFile(s));
-        Http.Response created = Http.send("POST", s.connectUrl() + "/connectors", file);
+        String admin = s.connectUserInfo(ADMIN);
+        Http.Response created = Http.send("POST", s.connectUrl() + "/connectors", file, admin);
         if (created.status() == 409) {
             Http.Response updated = Http.send("PUT", s.connectUrl() + "/connectors/" + CONNECTOR + "/config",
-                    Http.member(file, "config"));
+                    Http.member(file, "config"), admin);
             if (updated.status() / 100 != 2) {
                 throw new StackException("connect: updating connector " + CONNECTOR + " failed: " + updated.status()
                         + " " + updated.body() + "; see " + worker.log());
@@ -127,8 +160,9 @@ public final class Connect {
 
     public static void awaitTaskRunning(StackSettings s, Supervised worker, Duration timeout) {
         String url = s.connectUrl() + "/connectors/" + CONNECTOR + "/status";
+        String admin = s.connectUserInfo(ADMIN);
         worker.awaitReady(timeout, () -> {
-            Http.Response status = Http.send("GET", url, null);
+            Http.Response status = Http.send("GET", url, null, admin);
             if (status.body().contains("\"FAILED\"")) {
                 throw new StackException("connect: connector " + CONNECTOR + " failed: " + status.body()
                         + "\n see " + worker.log());

@@ -18,7 +18,8 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * Passwords of one kind of account in a local stack (the database users, the schema registry's accounts): generated
+ * Passwords of one kind of account in a local stack (the database users, the schema registry's accounts, Kafka
+ * Connect's REST users): generated
  * at random the first time a state directory needs them, then kept in one file in that directory, readable and
  * writable by its owner only (0600), so every later start and every tool reading the same settings uses the same
  * ones. No two stacks share a password, and none is written in the repository.
@@ -36,6 +37,13 @@ record GeneratedPasswords(String fileName, List<String> users, String what) {
     static final GeneratedPasswords REGISTRY = new GeneratedPasswords("registry-passwords.properties",
             List.of(RegistryAccounts.ADMIN, RegistryAccounts.WRITER, RegistryAccounts.READER),
             "schema registry passwords");
+    /**
+     * Kafka Connect's REST users: the launcher's {@code admin} and the board's {@code board}. The worker's JAAS login
+     * module reads this very file ({@code user=password} lines), so there is no override: a password set elsewhere
+     * would not be the worker's.
+     */
+    static final GeneratedPasswords CONNECT = new GeneratedPasswords("connect-passwords.properties",
+            List.of(Connect.ADMIN, Connect.BOARD), "Kafka Connect REST passwords");
 
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -101,7 +109,7 @@ record GeneratedPasswords(String fileName, List<String> users, String what) {
     private void write(Path file, Map<String, String> passwords) throws IOException {
         Files.createDirectories(file.getParent());
         StringBuilder text = new StringBuilder("# The " + what + " of this local stack, generated on its first start."
-                + "\n# Delete the state directory (./stack reset) to get new ones; STACK_* variables override them.\n");
+                + "\n# Delete the state directory (./stack reset) to get new ones.\n");
         passwords.forEach((user, password) -> text.append(user).append('=').append(password).append('\n'));
         Path temp = file.resolveSibling(fileName + "." + ProcessHandle.current().pid() + ".tmp");
         Files.deleteIfExists(temp);

@@ -18,8 +18,17 @@ final class Http {
     }
 
     static Response send(String method, String url, String json) {
+        return send(method, url, json, null);
+    }
+
+    /** With HTTP Basic credentials ({@code user:password}) when {@code userInfo} is not null. */
+    static Response send(String method, String url, String json, String userInfo) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
                 .header("Accept", "application/json");
+        if (userInfo != null) {
+            request.header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                    .encodeToString(userInfo.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
         if (json == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -37,7 +46,11 @@ final class Http {
     }
 
     static boolean ok(String url) {
-        int status = send("GET", url, null).status();
+        return ok(url, null);
+    }
+
+    static boolean ok(String url, String userInfo) {
+        int status = send("GET", url, null, userInfo).status();
         return status >= 200 && status < 300;
     }
 

@@ -241,7 +241,8 @@ public final class StackCli {
         }
         out.println("  schema registry    " + s.registryUrl() + "/subjects  (users admin, writer, reader; passwords in "
                 + s.registryPasswordsFile() + ")");
-        out.println("  kafka connect      " + s.connectUrl() + "/connectors/" + Connect.CONNECTOR + "/status");
+        out.println("  kafka connect      " + s.connectUrl() + "/connectors/" + Connect.CONNECTOR + "/status  (user "
+                + Connect.ADMIN + "; password in " + s.connectPasswordsFile() + ")");
         out.println("  kafka bootstrap    " + s.kafkaBootstrap());
         out.println("  mariadb            " + s.host() + ":" + s.mariadbPort() + "  (database orders, user orders;"
                 + " passwords in " + s.dbPasswordsFile() + ")");

@@ -190,6 +190,23 @@ public record StackSettings(
         return GeneratedPasswords.REGISTRY.file(stateDir);
     }
 
+    /**
+     * {@code user:password} of a Kafka Connect REST user ({@code Connect.ADMIN}, the launcher's; {@code Connect.BOARD},
+     * the board's), as generated on the first start: the worker's login module reads the same file.
+     */
+    public String connectUserInfo(String user) {
+        String password = GeneratedPasswords.CONNECT.loadOrCreate(stateDir).get(user);
+        if (password == null) {
+            throw new IllegalArgumentException("no Kafka Connect REST user " + user);
+        }
+        return user + ":" + password;
+    }
+
+    /** The owner-only file in the state directory that keeps Kafka Connect's REST users. */
+    public Path connectPasswordsFile() {
+        return GeneratedPasswords.CONNECT.file(stateDir);
+    }
+
     private String dbPassword(String user) {
         String chosen = dbPasswordOverrides.get(user);
         return chosen != null ? chosen : GeneratedPasswords.DATABASE.loadOrCreate(stateDir).get(user);

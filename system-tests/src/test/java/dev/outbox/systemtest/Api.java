@@ -38,6 +38,13 @@ final class Api {
         return send(HttpRequest.newBuilder(URI.create(url)).GET());
     }
 
+    /** GET with HTTP Basic credentials ({@code user:password}). */
+    static Reply get(String url, String userInfo) {
+        String credentials = java.util.Base64.getEncoder()
+                .encodeToString(userInfo.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(URI.create(url)).GET().header("Authorization", "Basic " + credentials));
+    }
+
     static Reply post(String url, String json) {
         return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
                 .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));

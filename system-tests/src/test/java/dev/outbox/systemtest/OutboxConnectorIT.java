@@ -74,6 +74,23 @@ class OutboxConnectorIT {
     }
 
     @Test
+    void connectsRestApiAnswersOnlyItsUsers() {
+        String status = settings.connectUrl() + "/connectors/order-outbox/status";
+        for (String path : List.of("/connectors", "/connectors/order-outbox/status", "/health", "/")) {
+            assertThat(Api.get(settings.connectUrl() + path).status()).as("anonymous GET %s", path).isEqualTo(401);
+        }
+        assertThat(Api.post(settings.connectUrl() + "/connectors", "{\"name\":\"anonymous\",\"config\":{}}").status())
+                .as("an anonymous connector").isEqualTo(401);
+        String admin = settings.connectUserInfo("admin");
+        assertThat(Api.get(status, admin.substring(0, admin.indexOf(':') + 1) + "not-the-password").status())
+                .as("a wrong password").isEqualTo(401);
+        assertThat(Api.get(status, "registry:" + settings.registryDbPassword()).status()).as("another account's password")
+                .isEqualTo(401);
+        assertThat(Api.get(status, admin).status()).isEqualTo(200);
+        assertThat(Api.get(status, settings.connectUserInfo("board")).body()).contains("RUNNING");
+    }
+
+    @Test
     void afterAConnectRestartTheConnectorResumesWithoutReEmittingOldEvents(Stack stack) throws Exception {
         OutboxRow before = OutboxRow.random("OrderPlaced");
         OutboxRow after = OutboxRow.random("OrderCancelled");

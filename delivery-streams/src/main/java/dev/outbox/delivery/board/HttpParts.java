@@ -16,7 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The parts of the pipeline the board asks over HTTP, each within {@code board.probe-timeout}: the order API's
  * health, the schema registry (with the app's credentials), and Kafka Connect's status of the outbox connector and
- * its tasks. Each answer becomes a {@link Part} saying, in words, what works and what does not.
+ * its tasks (with {@code board.connect-user-info}). Each answer becomes a {@link Part} saying, in words, what works and what does not.
  */
 final class HttpParts {
 
@@ -75,11 +75,16 @@ final class HttpParts {
         String name = "Kafka Connect";
         HttpResponse<String> response;
         try {
-            response = get(url, null);
+            response = get(url, board.connectUserInfo());
         } catch (Exception e) {
             return new Part("connect", name, State.DOWN, "Not reachable at " + board.connectUrl() + " ("
                     + failure(e) + "). Orders are still accepted and kept in the database's binlog; new orders "
                     + "will appear here when Connect returns.");
+        }
+        if (response.statusCode() == 401 || response.statusCode() == 403) {
+            return new Part("connect", name, State.DEGRADED, "answers at " + board.connectUrl()
+                    + " but refuses the board's credentials (HTTP " + response.statusCode() + "): set"
+                    + " board.connect-user-info");
         }
         if (response.statusCode() == 404) {
             return new Part("connect", name, State.DOWN, "connector " + board.connector()

@@ -127,8 +127,8 @@ class BoardHttpTest {
     @Test
     void anOrderApiThatCannotBeReachedIsA502SayingSo() {
         OrderApiProxy proxy = new OrderApiProxy(new BoardProperties("http://127.0.0.1:" + closedPort,
-                "http://127.0.0.1:1", "order-outbox", java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1),
-                java.time.Duration.ofSeconds(60)));
+                "http://127.0.0.1:1", "", "order-outbox", java.time.Duration.ofSeconds(1),
+                java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(60)));
 
         assertThatThrownBy(() -> proxy.placeOrder("{}".getBytes(), "application/json", null).block())
                 .isInstanceOfSatisfying(ErrorResponseException.class, e -> {
