@@ -48,6 +48,8 @@ class BalancedStackIT {
         Map<Integer, AtomicInteger> orders = new ConcurrentHashMap<>();
         Map<Integer, AtomicInteger> reads = new ConcurrentHashMap<>();
         ConcurrentLinkedQueue<String> accepted = new ConcurrentLinkedQueue<>();
+        // what the failed answers said (who answered, why), so a failure names its cause
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         AtomicBoolean running = new AtomicBoolean(true);
         ExecutorService clients = Executors.newFixedThreadPool(4);
         for (int c = 0; c < 2; c++) {
@@ -57,14 +59,19 @@ class BalancedStackIT {
                     orders.computeIfAbsent(reply.status(), s -> new AtomicInteger()).incrementAndGet();
                     if (reply.status() == 201) {
                         accepted.add(reply.json().get("id").asString());
+                    } else {
+                        failures.add(describe("POST /orders", reply));
                     }
                     Api.sleep(20);
                 }
             });
             clients.submit(() -> {
                 while (running.get()) {
-                    reads.computeIfAbsent(Api.get(delivery(settings, orderId)).status(), s -> new AtomicInteger())
-                            .incrementAndGet();
+                    Api.Reply reply = Api.get(delivery(settings, orderId));
+                    reads.computeIfAbsent(reply.status(), s -> new AtomicInteger()).incrementAndGet();
+                    if (reply.status() != 200) {
+                        failures.add(describe("GET /deliveries/" + orderId, reply));
+                    }
                     Api.sleep(20);
                 }
             });
@@ -79,13 +86,20 @@ class BalancedStackIT {
             assertThat(clients.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
         }
 
-        assertThat(orders.keySet()).as("answers to orders during the restarts: %s", orders).containsOnly(201);
-        assertThat(reads.keySet()).as("answers to reads during the restarts: %s", reads).containsOnly(200);
+        assertThat(orders.keySet()).as("answers to orders during the restarts: %s; failed: %s", orders, failures)
+                .containsOnly(201);
+        assertThat(reads.keySet()).as("answers to reads during the restarts: %s; failed: %s", reads, failures)
+                .containsOnly(200);
         assertThat(orders.get(201).get()).isGreaterThan(100);
         // and every order accepted meanwhile is projected
         List<String> ids = List.copyOf(accepted);
         await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream()
                 .allMatch(id -> Api.get(delivery(settings, id)).status() == 200));
+    }
+
+    private static String describe(String request, Api.Reply reply) {
+        return "%tT.%<tL %s -> %d %s %s".formatted(System.currentTimeMillis(), request, reply.status(),
+                reply.headers().firstValue("X-Served-By").orElse("(no X-Served-By)"), reply.body());
     }
 
     private static String delivery(StackSettings settings, String orderId) {

@@ -67,6 +67,11 @@ final class DecidedCommands {
         }
     }
 
+    /** Gives the store a segment; see {@link WindowStoreAnchor}. */
+    void anchor(long now) {
+        store.put(WindowStoreAnchor.KEY, new byte[0], now);
+    }
+
     void remember(String commandId, byte[] decided, long now) {
         store.put(commandId, decided, now);
     }

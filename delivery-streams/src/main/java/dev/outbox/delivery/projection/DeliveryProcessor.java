@@ -70,6 +70,10 @@ public final class DeliveryProcessor implements Processor<String, DeliveryInput,
         commands.init(context, deliveries);
         writer.init(context, deliveries);
         heldBack.init(context, deliveries);
+        WindowStoreAnchor.scheduleOnce(context, now -> {
+            seenEventIds.anchor(now);
+            commands.anchor(now);
+        });
     }
 
     /**

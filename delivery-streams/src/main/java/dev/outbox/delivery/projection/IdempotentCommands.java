@@ -48,6 +48,11 @@ final class IdempotentCommands {
         decidedCommands.init(context);
     }
 
+    /** See {@link WindowStoreAnchor}. */
+    void anchor(long now) {
+        decidedCommands.anchor(now);
+    }
+
     void decide(String orderId, CommandReceived received) {
         DeliveryCommand command = received.command();
         String commandId = command.getCommandId().toString();

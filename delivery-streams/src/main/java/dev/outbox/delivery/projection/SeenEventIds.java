@@ -38,6 +38,11 @@ public final class SeenEventIds {
         }
     }
 
+    /** Gives the store a segment; see {@link WindowStoreAnchor}. */
+    void anchor(long now) {
+        store.put(WindowStoreAnchor.KEY, now, now);
+    }
+
     public void remember(String eventId, long now) {
         store.put(eventId, now, now);
     }

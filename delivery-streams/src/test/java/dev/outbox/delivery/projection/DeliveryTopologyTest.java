@@ -192,6 +192,35 @@ class DeliveryTopologyTest {
     }
 
     @Nested
+    class WindowStoreSegments {
+
+        /** See {@link WindowStoreAnchor}: without a segment, a window store loses its changelog offset on restart. */
+        @Test
+        void eachWindowStoreGetsOneRecordWhenTheTaskStarts() {
+            List<String> windowStores = List.of(DeliveryTopology.ORDER_EVENT_IDS_STORE,
+                    DeliveryTopology.COMMAND_DECISIONS_STORE);
+
+            topology.advanceWallClock(Duration.ofMillis(5));
+            topology.advanceWallClock(Duration.ofSeconds(5));
+
+            for (String store : windowStores) {
+                assertThat(topology.windowStoreKeys(store)).as(store).containsExactly(WindowStoreAnchor.KEY);
+            }
+            assertThat(topology.status()).isEmpty();
+        }
+
+        @Test
+        void theRecordIsNoEventOrCommandId() {
+            topology.advanceWallClock(Duration.ofMillis(5));
+            topology.orderEvent(placed(orderId));
+            topology.command(assign(orderId, "c-1"));
+
+            assertThat(topology.view(orderId).getStatus()).isEqualTo(DeliveryStatus.COURIER_ASSIGNED);
+            assertThat(topology.count(DeliveryMetrics.DUPLICATES_DROPPED)).isZero();
+        }
+    }
+
+    @Nested
     class Deduplication {
 
         @Test

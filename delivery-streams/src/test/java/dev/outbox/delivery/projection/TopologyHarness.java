@@ -204,6 +204,15 @@ final class TopologyHarness implements AutoCloseable {
         }
     }
 
+    /** The keys a window store holds, in its order. */
+    List<Object> windowStoreKeys(String store) {
+        List<Object> keys = new java.util.ArrayList<>();
+        try (KeyValueIterator<Windowed<Object>, Object> all = driver.getWindowStore(store).all()) {
+            all.forEachRemaining(entry -> keys.add(entry.key.key()));
+        }
+        return keys;
+    }
+
     void advanceWallClock(Duration duration) {
         driver.advanceWallClockTime(duration);
     }
